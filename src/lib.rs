@@ -2,3 +2,6 @@
 //!
 //! Pure and deterministic: no clock, randomness, network or disk of its own. The host passes
 //! those in through [`host`].
+
+#[cfg(all(feature = "bindings", target_arch = "wasm32"))]
+pub mod wasm;

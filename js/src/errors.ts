@@ -1,0 +1,34 @@
+/**
+ * The SDK's typed errors. Every error the SDK throws is a `VinrError`; catch a subclass to
+ * handle one case. Messages never contain a secret key or webhook secret.
+ */
+
+/** What every SDK error carries. `code` is stable; `message` is for people. */
+export class VinrError extends Error {
+  /** A stable snake_case code, e.g. `invalid_option` or `unknown_currency`. */
+  readonly code: string;
+  /** The option, parameter or field at fault, when there is one. */
+  readonly param: string | undefined;
+
+  constructor(message: string, options: { code: string; param?: string | undefined; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.param = options.param;
+  }
+}
+
+/** The options given to `new Vinr(...)` (or another SDK call's options) are malformed. */
+export class VinrConfigurationError extends VinrError {}
+
+/** A value given to an SDK helper is invalid (an unknown currency, a malformed amount or id). */
+export class VinrInvalidInputError extends VinrError {}
+
+/**
+ * The Wasm core failed in a way that is a bug of the SDK (a Rust panic). The message is the
+ * panic's. The SDK discards the affected instance and starts a fresh one on the next call.
+ */
+export class VinrInternalError extends VinrError {}
+
+/** The Wasm core is not loaded yet: on runtimes that need it, `await init()` first. */
+export class VinrNotInitializedError extends VinrError {}

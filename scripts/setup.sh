@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, on a fresh machine, idempotently:
+# the wasm32 target, the pinned wasm-bindgen CLI (built from this workspace's lockfile),
+# the npm tooling, and — with --browser — Debian's chromium and chromium-driver.
+# Sourced by build.sh, test.sh, demo.sh and bench.sh; safe to run again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+want_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    *) echo "setup.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+# 1. Rust: the toolchain of rust-toolchain.toml and its wasm32 target.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. The wasm-bindgen CLI, exactly the version Cargo.lock pins for the `wasm-bindgen` crate.
+#    Built from tools/wasm-bindgen-cli (a workspace member), so no global CLI can drift.
+#    cargo itself decides whether anything changed, so this is cheap when up to date.
+log "building the pinned wasm-bindgen CLI (first time: a few minutes)"
+cargo build --quiet --locked --profile tool -p vinr-wasm-bindgen-cli
+pinned="$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)"
+have="$("$ROOT/target/tool/wasm-bindgen" --version | awk '{print $2}')"
+if [ "$pinned" != "$have" ]; then
+  echo "setup.sh: wasm-bindgen CLI is $have but Cargo.lock pins the crate at $pinned" >&2
+  exit 1
+fi
+
+# 3. npm tooling (TypeScript, esbuild, binaryen's wasm-opt, deno, bun, workerd, playwright-core, vite).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm tooling (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 4. Debian's Chromium and its driver, for the browser tests. Never a test tool's own download.
+if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
+  log "installing Debian's chromium and chromium-driver"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
