@@ -3,5 +3,12 @@
 //! Pure and deterministic: no clock, randomness, network or disk of its own. The host passes
 //! those in through [`host`].
 
+pub mod currency;
+pub mod error;
+pub mod host;
+pub mod ids;
+pub mod keys;
+pub mod money;
+
 #[cfg(all(feature = "bindings", target_arch = "wasm32"))]
 pub mod wasm;
