@@ -3,6 +3,7 @@
 //! Pure and deterministic: no clock, randomness, network or disk of its own. The host passes
 //! those in through [`host`].
 
+pub mod calendar;
 pub mod currency;
 pub mod error;
 pub mod host;
