@@ -9,26 +9,45 @@ export class VinrError extends Error {
   readonly code: string;
   /** The option, parameter or field at fault, when there is one. */
   readonly param: string | undefined;
+  // Spelled out rather than taken from the constructor, which minifiers rename.
+  override get name(): string {
+    return 'VinrError';
+  }
 
   constructor(message: string, options: { code: string; param?: string | undefined; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.code = options.code;
     this.param = options.param;
   }
 }
 
 /** The options given to `new Vinr(...)` (or another SDK call's options) are malformed. */
-export class VinrConfigurationError extends VinrError {}
+export class VinrConfigurationError extends VinrError {
+  override get name(): string {
+    return 'VinrConfigurationError';
+  }
+}
 
 /** A value given to an SDK helper is invalid (an unknown currency, a malformed amount or id). */
-export class VinrInvalidInputError extends VinrError {}
+export class VinrInvalidInputError extends VinrError {
+  override get name(): string {
+    return 'VinrInvalidInputError';
+  }
+}
 
 /**
  * The Wasm core failed in a way that is a bug of the SDK (a Rust panic). The message is the
  * panic's. The SDK discards the affected instance and starts a fresh one on the next call.
  */
-export class VinrInternalError extends VinrError {}
+export class VinrInternalError extends VinrError {
+  override get name(): string {
+    return 'VinrInternalError';
+  }
+}
 
 /** The Wasm core is not loaded yet: on runtimes that need it, `await init()` first. */
-export class VinrNotInitializedError extends VinrError {}
+export class VinrNotInitializedError extends VinrError {
+  override get name(): string {
+    return 'VinrNotInitializedError';
+  }
+}

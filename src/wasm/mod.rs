@@ -1,7 +1,18 @@
 //! The `#[wasm_bindgen]` face of the core: thin adapters between JS values and the pure
 //! Rust modules. Nothing here decides behaviour; it converts and delegates.
+//!
+//! Conventions, so every binding looks the same from the TypeScript layer:
+//! - failures are thrown as JS errors built by [`error::to_js`] (named `VinrCoreError`, with
+//!   `code`, `param`, `type`, `status`), which the TS layer maps onto its typed error classes;
+//! - structured results cross as JSON text: one parse on the JS side is cheaper than building
+//!   objects property by property through the boundary, and the API speaks JSON anyway;
+//! - host capabilities (randomness, later the clock and storage) arrive as JS functions.
 
+mod error;
+mod host;
+mod money;
 mod panic;
+mod primitives;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,0 +1,15 @@
+// How the entries' Wasm imports look to TypeScript. The build (scripts/build-js.mjs) decides
+// what each specifier becomes: a `.wasm` module import kept for the runtime (workerd, Vercel
+// Edge), or the bytes inlined as base64 (`#wasm-base64`).
+declare module '*.wasm' {
+  const module: WebAssembly.Module;
+  export default module;
+}
+declare module '*.wasm?module' {
+  const module: WebAssembly.Module;
+  export default module;
+}
+declare module '#wasm-base64' {
+  const base64: string;
+  export default base64;
+}

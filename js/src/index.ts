@@ -1,0 +1,34 @@
+/**
+ * `@vinr/sdk`: the VINR payments SDK. Import `Vinr` and create a client:
+ *
+ * ```ts
+ * import { Vinr } from '@vinr/sdk';
+ * const vinr = new Vinr({ secretKey: process.env.VINR_SECRET_KEY });
+ * ```
+ *
+ * Every runtime entry re-exports this module after loading the Wasm core its own way.
+ */
+import { callCore } from './core.js';
+
+export { Vinr, LIVE_API_BASE, SANDBOX_API_BASE, type VinrOptions, type Mode } from './client.js';
+export {
+  VinrError,
+  VinrConfigurationError,
+  VinrInvalidInputError,
+  VinrInternalError,
+  VinrNotInitializedError,
+} from './errors.js';
+export { money, type CurrencyInfo } from './money.js';
+export { type IdPrefix, type RandomFill } from './ids.js';
+export { init, type WasmSource } from './init.js';
+
+/** @internal Makes the core panic, so tests can check how a panic surfaces. */
+export function __debugPanic(message: string): never {
+  callCore((c) => c.debugPanic(message));
+  throw new Error('unreachable: the core did not panic');
+}
+
+/** The version of the Wasm core this package runs. */
+export function coreVersion(): string {
+  return callCore((c) => c.coreVersion());
+}
