@@ -10,9 +10,9 @@
 
 mod error;
 mod host;
-mod money;
+pub mod money;
 mod panic;
-mod primitives;
+pub mod primitives;
 
 use wasm_bindgen::prelude::*;
 
