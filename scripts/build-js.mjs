@@ -94,7 +94,7 @@ for (const file of walk(types)) {
   const target = join(dist, rel);
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, text);
-  writeFileSync(target.replace(/\.d\.ts$/, '.d.cts'), text.replace(/(from\s+'\.[^']*)\.js'/g, "$1.cjs'"));
+  writeFileSync(target.replace(/\.d\.ts$/, '.d.cts'), text.replace(/(['"])(\.\.?\/[^'"]*)\.js\1/g, '$1$2.cjs$1'));
 }
 
 function walk(dir) {

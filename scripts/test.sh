@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every test of the project, from a fresh machine (it installs what it needs):
+#   1. Rust: rustfmt, clippy (native and wasm32), unit + property + integration tests
+#   2. wasm-bindgen-test: the bindings in Node and in headless Chromium (Debian's chromedriver)
+#   3. the release build of pkg/ (prints the size table), tsc --noEmit over the TS layer
+#   4. the JS suites against `npm pack` of pkg/, installed into fresh projects: Node ESM and
+#      CJS, Deno, Bun, workerd, a Chromium page and a Vite bundle
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh --browser
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "rustfmt and clippy"
+cargo fmt --all -- --check
+cargo clippy --quiet --locked -p vinr --all-targets -- -D warnings
+cargo clippy --quiet --locked -p vinr --target wasm32-unknown-unknown --lib --test wasm -- -D warnings
+
+step "Rust tests (native)"
+cargo test --locked -p vinr
+
+step "wasm-bindgen-test in Node"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/target/tool/wasm-bindgen-test-runner"
+cargo test --locked -p vinr --target wasm32-unknown-unknown --test wasm
+
+step "wasm-bindgen-test in headless Chromium"
+# webdriver.json (repo root) passes Chromium the flags it needs as root on a closed network.
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test --locked -p vinr --target wasm32-unknown-unknown --test wasm
+
+step "build pkg/"
+bash scripts/build.sh
+
+step "TypeScript: tsc --noEmit"
+node_modules/.bin/tsc -p js/tsconfig.json --noEmit
+
+step "JS suites against the packed package"
+node --test --test-concurrency=1 tests/js/
