@@ -1,0 +1,30 @@
+//! Settlement netting: balance entries, schedules, business-day payout dates, FX, dispute
+//! holds, rolling reserves, minimum-payout roll-forward, settlements, payouts, statements and
+//! reconciliation.
+//!
+//! Seed 004 is the specification. The engine is pure and deterministic, driven the way the
+//! sandbox drives it: activity in ([`Engine::record_payment`] and friends), simulated time
+//! advanced ([`Engine::advance_to`]), settlements, payouts and events out.
+
+pub mod account;
+pub mod entry;
+pub mod error;
+pub mod fx;
+pub mod objects;
+pub mod payout_calendar;
+pub mod reserve;
+
+mod engine;
+
+pub use account::{
+    AccountConfig, Anchor, FeeModel, Interval, Maturity, ReserveConfig, Schedule, WeeklyAnchor,
+};
+pub use engine::{DisputeOutcome, Engine, Tracking};
+pub use entry::{BalanceEntry, EntryConversion, EntryType};
+pub use error::SettlementError;
+pub use fx::{ConversionRecord, FxRate, FxTable};
+pub use objects::{Event, EventData, Payout, PayoutStatus, Settlement, Summary};
+pub use reserve::ReserveStatus;
+
+#[cfg(test)]
+mod tests;
