@@ -657,7 +657,14 @@ impl Engine {
                 fee,
             });
             if fee != 0 {
-                entries.push(line(rng, EntryType::Conversion, &settlement_id, fee));
+                // The line names what it was charged on: the currency and total converted.
+                let mut e = line(rng, EntryType::Conversion, &settlement_id, fee);
+                e.conversion = Some(EntryConversion {
+                    original_amount: original,
+                    original_currency: from,
+                    rate,
+                });
+                entries.push(e);
             }
         }
         let activity_net = entries

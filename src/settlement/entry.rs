@@ -131,7 +131,8 @@ impl EntryType {
     }
 }
 
-/// How a converted entry's amount was obtained: the original amount in the charge currency
+/// How a converted entry's amount was obtained (on a `conversion` line: the currency, total
+/// and rate of the activity the spread was charged on): the original amount in the charge currency
 /// and the mid-market rate applied (units of the settlement currency per unit of the
 /// original). The spread is not in here: it is the settlement's `conversion` line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

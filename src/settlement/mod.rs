@@ -7,6 +7,7 @@
 //! advanced ([`Engine::advance_to`]), settlements, payouts and events out.
 
 pub mod account;
+pub mod activity;
 pub mod entry;
 pub mod error;
 pub mod fx;
@@ -19,6 +20,7 @@ mod engine;
 pub use account::{
     AccountConfig, Anchor, FeeModel, Interval, Maturity, ReserveConfig, Schedule, WeeklyAnchor,
 };
+pub use activity::{parse_activity, Activity, Outcome};
 pub use engine::{DisputeOutcome, Engine, Tracking};
 pub use entry::{BalanceEntry, EntryConversion, EntryType};
 pub use error::SettlementError;
