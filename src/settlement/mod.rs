@@ -8,11 +8,13 @@
 
 pub mod account;
 pub mod activity;
+pub mod csv;
 pub mod entry;
 pub mod error;
 pub mod fx;
 pub mod objects;
 pub mod payout_calendar;
+pub mod reconcile;
 pub mod reserve;
 
 mod engine;
@@ -21,11 +23,16 @@ pub use account::{
     AccountConfig, Anchor, FeeModel, Interval, Maturity, ReserveConfig, Schedule, WeeklyAnchor,
 };
 pub use activity::{parse_activity, Activity, Outcome};
+pub use csv::{parse_statement_csv, statement_csv, StatementRow};
 pub use engine::{DisputeOutcome, Engine, Tracking};
 pub use entry::{BalanceEntry, EntryConversion, EntryType};
 pub use error::SettlementError;
 pub use fx::{ConversionRecord, FxRate, FxTable};
 pub use objects::{Event, EventData, Payout, PayoutStatus, Settlement, Summary};
+pub use reconcile::{
+    reconcile_settlements, reconcile_statement, Difference, HeldItem, Holdings,
+    ReconciliationReport,
+};
 pub use reserve::ReserveStatus;
 
 #[cfg(test)]
