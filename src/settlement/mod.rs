@@ -14,6 +14,7 @@ pub mod error;
 pub mod fx;
 pub mod objects;
 pub mod payout_calendar;
+pub mod pdf;
 pub mod reconcile;
 pub mod reserve;
 
@@ -29,6 +30,7 @@ pub use entry::{BalanceEntry, EntryConversion, EntryType};
 pub use error::SettlementError;
 pub use fx::{ConversionRecord, FxRate, FxTable};
 pub use objects::{Event, EventData, Payout, PayoutStatus, Settlement, Summary};
+pub use pdf::statement_pdf;
 pub use reconcile::{
     reconcile_settlements, reconcile_statement, Difference, HeldItem, Holdings,
     ReconciliationReport,

@@ -189,3 +189,56 @@ fn every_kind_of_difference_is_reported() {
     let json = serde_json::to_string(&report).unwrap();
     assert!(json.contains("\"kind\":\"missing_entry\""));
 }
+
+/// The page objects of a PDF: `/Type /Page` not followed by `s`.
+fn page_objects(pdf: &[u8]) -> usize {
+    let needle = b"/Type /Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's')
+        .count()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn statement_pdf_is_a_real_multi_page_pdf() {
+    let mut rng = SeededRandom::new(4);
+    let e = busy_engine(&mut rng, 120);
+    let s = &e.settlements()[0];
+    assert!(s.entries.len() > 150, "{}", s.entries.len());
+    let pdf = statement_pdf(s);
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(contains(&pdf, "\nxref\n"));
+    assert!(contains(&pdf, "trailer"));
+    assert!(pdf.ends_with(b"%%EOF") || pdf.ends_with(b"%%EOF\n"));
+    // 30 rows on page 1, 50 on the others.
+    let expected = 1 + (s.entries.len() - 30).div_ceil(50);
+    assert_eq!(page_objects(&pdf), expected);
+    assert!(contains(&pdf, &format!("/Count {expected}")));
+    assert!(contains(&pdf, &format!("(Page 1 of {expected})")));
+    assert!(contains(&pdf, &format!("(Page {expected} of {expected})")));
+    assert!(contains(&pdf, "(VINR settlement statement)"));
+    assert!(contains(
+        &pdf,
+        &format!("({})", Money::new(s.summary.net, s.currency).format_major())
+    ));
+    assert!(contains(&pdf, "/BaseFont /Helvetica"));
+    // Same settlement, same bytes.
+    assert_eq!(statement_pdf(s), pdf);
+    if let Ok(dir) = std::env::var("VINR_STATEMENT_OUT") {
+        std::fs::write(format!("{dir}/statement.pdf"), &pdf).unwrap();
+    }
+}
+
+#[test]
+fn small_statement_has_one_page() {
+    let mut rng = SeededRandom::new(5);
+    let e = busy_engine(&mut rng, 3);
+    let pdf = statement_pdf(&e.settlements()[0]);
+    assert_eq!(page_objects(&pdf), 1);
+    assert!(contains(&pdf, "(Page 1 of 1)"));
+}
