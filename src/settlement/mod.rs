@@ -12,6 +12,7 @@ pub mod csv;
 pub mod entry;
 pub mod error;
 pub mod fx;
+pub mod netting;
 pub mod objects;
 pub mod payout_calendar;
 pub mod pdf;
@@ -29,6 +30,7 @@ pub use engine::{DisputeOutcome, Engine, Tracking};
 pub use entry::{BalanceEntry, EntryConversion, EntryType};
 pub use error::SettlementError;
 pub use fx::{ConversionRecord, FxRate, FxTable};
+pub use netting::{net_compact, sum_amounts, CompactEntry, NettingError, NettingTable};
 pub use objects::{Event, EventData, Payout, PayoutStatus, Settlement, Summary};
 pub use pdf::statement_pdf;
 pub use reconcile::{
