@@ -20,6 +20,7 @@ pub mod reconcile;
 pub mod reserve;
 
 mod engine;
+mod record;
 
 pub use account::{
     AccountConfig, Anchor, FeeModel, Interval, Maturity, ReserveConfig, Schedule, WeeklyAnchor,
