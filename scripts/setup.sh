@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need, on a fresh machine, idempotently:
 # the wasm32 target, the pinned wasm-bindgen CLI (built from this workspace's lockfile),
-# the npm tooling, and — with --browser — Debian's chromium and chromium-driver.
+# the npm tooling, and — with --test-deps — Debian's chromium, chromium-driver and poppler-utils.
 # Sourced by build.sh, test.sh, demo.sh and bench.sh; safe to run again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,7 +12,7 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 want_browser=0
 for arg in "$@"; do
   case "$arg" in
-    --browser) want_browser=1 ;;
+    --test-deps) want_browser=1 ;;
     *) echo "setup.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -41,10 +41,17 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# 4. Debian's Chromium and its driver, for the browser tests. Never a test tool's own download.
-if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
-  log "installing Debian's chromium and chromium-driver"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+# 4. Debian's packages for the tests: Chromium and its driver for the browser tests (never a
+#    test tool's own download), poppler-utils' pdftoppm to render the statement PDFs.
+if [ "$want_browser" = 1 ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing Debian's ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi

@@ -8,7 +8,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh --browser
+bash scripts/setup.sh --test-deps
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
