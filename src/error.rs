@@ -44,17 +44,17 @@ impl ErrorType {
         }
     }
 
+    pub const ALL: [ErrorType; 6] = [
+        ErrorType::InvalidRequestError,
+        ErrorType::AuthenticationError,
+        ErrorType::PermissionError,
+        ErrorType::IdempotencyError,
+        ErrorType::RateLimitError,
+        ErrorType::ApiError,
+    ];
+
     fn from_wire(s: &str) -> Option<ErrorType> {
-        [
-            ErrorType::InvalidRequestError,
-            ErrorType::AuthenticationError,
-            ErrorType::PermissionError,
-            ErrorType::IdempotencyError,
-            ErrorType::RateLimitError,
-            ErrorType::ApiError,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == s)
+        ErrorType::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -410,14 +410,7 @@ mod tests {
 
     #[test]
     fn error_type_serde_matches_wire_names() {
-        for t in [
-            ErrorType::InvalidRequestError,
-            ErrorType::AuthenticationError,
-            ErrorType::PermissionError,
-            ErrorType::IdempotencyError,
-            ErrorType::RateLimitError,
-            ErrorType::ApiError,
-        ] {
+        for t in ErrorType::ALL {
             let json = serde_json::to_value(t).unwrap();
             assert_eq!(json, Value::from(t.as_str()));
             assert_eq!(serde_json::from_value::<ErrorType>(json).unwrap(), t);

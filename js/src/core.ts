@@ -24,11 +24,6 @@ export function provideModule(module: WebAssembly.Module): void {
   compiled ??= module;
 }
 
-/** Whether a module is available, so calls can run synchronously. */
-export function isReady(): boolean {
-  return compiled !== undefined;
-}
-
 /** Implements `init()` (see `init.ts`). */
 export function loadCore(source?: WasmSource): Promise<void> {
   if (compiled !== undefined) return Promise.resolve();

@@ -1,5 +1,5 @@
 // The built package, packed and installed into fresh projects, imported in every runtime it
-// supports. Each test runs fixtures/probe.* there and asserts what it reports.
+// supports. Each test runs fixtures/probe.mjs there and asserts what it reports.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -28,8 +28,13 @@ describe('Node', () => {
   test('CommonJS require loads synchronously and runs the core', async () => {
     const dir = consumerProject('cjs', {
       type: 'commonjs',
-      fixtures: ['probe.cjs'],
-      files: { 'main.cjs': `console.log(JSON.stringify(require('./probe.cjs').probe()));\n` },
+      fixtures: ['probe.mjs'],
+      files: {
+        'main.cjs': [
+          `const sdk = require('@vinr/sdk');`,
+          `import('./probe.mjs').then((p) => p.probeWith(sdk)).then((out) => console.log(JSON.stringify(out)));`,
+        ].join('\n'),
+      },
     });
     assertProbe(lastJsonLine(await run(process.execPath, ['main.cjs'], { cwd: dir })), 'node cjs');
   });
