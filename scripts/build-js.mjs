@@ -104,7 +104,11 @@ function walk(dir) {
   });
 }
 
-const version = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
+// One version for the crate and the package: the Wasm reports it (coreVersion()), so a
+// mismatch between JS and Wasm would show.
+const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+writeFileSync(join(pkg, 'package.json'), JSON.stringify({ ...manifest, version }, null, 2) + '\n');
 printSizes();
 
 function printSizes() {
