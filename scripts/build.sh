@@ -44,6 +44,7 @@ build_wasm() {
 }
 
 build_wasm vinr vinr "$OUT/full" -Os
+build_wasm vinr-webhooks-wasm vinr_webhooks "$OUT/webhooks" -O3
 
 log "TypeScript layer and package"
 node scripts/build-js.mjs
