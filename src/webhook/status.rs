@@ -145,6 +145,88 @@ pub fn sign_header(payload: &[u8], secrets: &str, timestamp: f64) -> String {
         .unwrap_or_default()
 }
 
+/// Defines the `#[wasm_bindgen]` webhook exports shared by the full SDK (`src/wasm/webhook.rs`)
+/// and the edge build (`crates/webhooks-wasm`), so both expose the same functions from one
+/// source. The invoking crate must depend on `wasm-bindgen`.
+///
+/// Payload-taking exports receive `(ptr, len, cap)` of a buffer from `webhookAlloc` and free it.
+/// The JS layer is their only caller; see [`take_payload`] for the contract it keeps.
+#[macro_export]
+macro_rules! webhook_wasm_exports {
+    () => {
+        /// A buffer of `cap` bytes for a payload; pass it to exactly one other webhook call.
+        #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookAlloc)]
+        pub fn webhook_alloc(cap: u32) -> u32 {
+            $crate::webhook::status::alloc_payload(cap as usize) as u32
+        }
+
+        /// Verifies an `x-vinr-signature` header (empty when absent) over the payload buffer
+        /// with a space-separated secret list. Returns a status number (0 = valid).
+        #[allow(clippy::too_many_arguments)]
+        #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookVerify)]
+        pub fn webhook_verify(
+            ptr: u32,
+            len: u32,
+            cap: u32,
+            header: &str,
+            secrets: &str,
+            tolerance: f64,
+            ignore_timestamp: bool,
+            now: f64,
+        ) -> u32 {
+            // SAFETY: the JS layer passes a buffer from webhookAlloc, once (see take_payload).
+            let payload = unsafe {
+                $crate::webhook::status::take_payload(ptr as *mut u8, len as usize, cap as usize)
+            };
+            let opts = $crate::webhook::status::options(tolerance, ignore_timestamp, now);
+            $crate::webhook::status::verify_status(&payload, header, secrets, &opts)
+        }
+
+        /// Verifies Standard Webhooks headers (each empty when absent) over the payload buffer.
+        /// Returns a status number.
+        #[allow(clippy::too_many_arguments)]
+        #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookVerifyStandard)]
+        pub fn webhook_verify_standard(
+            ptr: u32,
+            len: u32,
+            cap: u32,
+            msg_id: &str,
+            timestamp: &str,
+            signature: &str,
+            secrets: &str,
+            tolerance: f64,
+            ignore_timestamp: bool,
+            now: f64,
+        ) -> u32 {
+            // SAFETY: the JS layer passes a buffer from webhookAlloc, once (see take_payload).
+            let payload = unsafe {
+                $crate::webhook::status::take_payload(ptr as *mut u8, len as usize, cap as usize)
+            };
+            let opts = $crate::webhook::status::options(tolerance, ignore_timestamp, now);
+            $crate::webhook::status::verify_standard_status(
+                &payload, msg_id, timestamp, signature, secrets, &opts,
+            )
+        }
+
+        /// The `x-vinr-signature` value for the payload buffer at `timestamp`, one `v1` per
+        /// secret of the list; empty if a secret is invalid.
+        #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookSign)]
+        pub fn webhook_sign(
+            ptr: u32,
+            len: u32,
+            cap: u32,
+            secrets: &str,
+            timestamp: f64,
+        ) -> alloc::string::String {
+            // SAFETY: the JS layer passes a buffer from webhookAlloc, once (see take_payload).
+            let payload = unsafe {
+                $crate::webhook::status::take_payload(ptr as *mut u8, len as usize, cap as usize)
+            };
+            $crate::webhook::status::sign_header(&payload, secrets, timestamp)
+        }
+    };
+}
+
 #[cfg(test)]
 mod unit {
     use super::*;
@@ -254,9 +336,16 @@ mod unit {
         assert_eq!(sign_header(BODY, "nope", 1.0), "");
         let at = options(0.0, true, 0.0);
         let bare = &SECRET[6..];
-        assert_eq!(code(verify_status(b"", "t=1,v1=x", bare, &at)), "invalid_secret");
+        assert_eq!(
+            code(verify_status(b"", "t=1,v1=x", bare, &at)),
+            "invalid_secret"
+        );
         let std = |s| code(verify_standard_status(b"", "x", "1", "v1,x", s, &at));
-        assert_eq!(std(bare), "malformed_header", "the prefix is optional in Standard Webhooks");
+        assert_eq!(
+            std(bare),
+            "malformed_header",
+            "the prefix is optional in Standard Webhooks"
+        );
         assert_eq!(std("whsec_!"), "invalid_secret");
     }
 
@@ -272,86 +361,4 @@ mod unit {
         assert_eq!(check("msg_1", "", &sig), "missing_timestamp");
         assert_eq!(check("msg_1", "1700000000", ""), "missing_header");
     }
-}
-
-/// Defines the `#[wasm_bindgen]` webhook exports shared by the full SDK (`src/wasm/webhook.rs`)
-/// and the edge build (`crates/webhooks-wasm`), so both expose the same functions from one
-/// source. The invoking crate must depend on `wasm-bindgen`.
-///
-/// Payload-taking exports receive `(ptr, len, cap)` of a buffer from `webhookAlloc` and free it.
-/// The JS layer is their only caller; see [`take_payload`] for the contract it keeps.
-#[macro_export]
-macro_rules! webhook_wasm_exports {
-    () => {
-        /// A buffer of `cap` bytes for a payload; pass it to exactly one other webhook call.
-        #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookAlloc)]
-        pub fn webhook_alloc(cap: u32) -> u32 {
-            $crate::webhook::status::alloc_payload(cap as usize) as u32
-        }
-
-        /// Verifies an `x-vinr-signature` header (empty when absent) over the payload buffer
-        /// with a space-separated secret list. Returns a status number (0 = valid).
-        #[allow(clippy::too_many_arguments)]
-        #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookVerify)]
-        pub fn webhook_verify(
-            ptr: u32,
-            len: u32,
-            cap: u32,
-            header: &str,
-            secrets: &str,
-            tolerance: f64,
-            ignore_timestamp: bool,
-            now: f64,
-        ) -> u32 {
-            // SAFETY: the JS layer passes a buffer from webhookAlloc, once (see take_payload).
-            let payload = unsafe {
-                $crate::webhook::status::take_payload(ptr as *mut u8, len as usize, cap as usize)
-            };
-            let opts = $crate::webhook::status::options(tolerance, ignore_timestamp, now);
-            $crate::webhook::status::verify_status(&payload, header, secrets, &opts)
-        }
-
-        /// Verifies Standard Webhooks headers (each empty when absent) over the payload buffer.
-        /// Returns a status number.
-        #[allow(clippy::too_many_arguments)]
-        #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookVerifyStandard)]
-        pub fn webhook_verify_standard(
-            ptr: u32,
-            len: u32,
-            cap: u32,
-            msg_id: &str,
-            timestamp: &str,
-            signature: &str,
-            secrets: &str,
-            tolerance: f64,
-            ignore_timestamp: bool,
-            now: f64,
-        ) -> u32 {
-            // SAFETY: the JS layer passes a buffer from webhookAlloc, once (see take_payload).
-            let payload = unsafe {
-                $crate::webhook::status::take_payload(ptr as *mut u8, len as usize, cap as usize)
-            };
-            let opts = $crate::webhook::status::options(tolerance, ignore_timestamp, now);
-            $crate::webhook::status::verify_standard_status(
-                &payload, msg_id, timestamp, signature, secrets, &opts,
-            )
-        }
-
-        /// The `x-vinr-signature` value for the payload buffer at `timestamp`, one `v1` per
-        /// secret of the list; empty if a secret is invalid.
-        #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookSign)]
-        pub fn webhook_sign(
-            ptr: u32,
-            len: u32,
-            cap: u32,
-            secrets: &str,
-            timestamp: f64,
-        ) -> alloc::string::String {
-            // SAFETY: the JS layer passes a buffer from webhookAlloc, once (see take_payload).
-            let payload = unsafe {
-                $crate::webhook::status::take_payload(ptr as *mut u8, len as usize, cap as usize)
-            };
-            $crate::webhook::status::sign_header(&payload, secrets, timestamp)
-        }
-    };
 }

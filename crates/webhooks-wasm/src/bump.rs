@@ -53,7 +53,12 @@ unsafe impl GlobalAlloc for Bump {
             self.end.set(start);
         }
         let align = layout.align();
-        let Some(start) = self.next.get().checked_add(align - 1).map(|p| p & !(align - 1)) else {
+        let Some(start) = self
+            .next
+            .get()
+            .checked_add(align - 1)
+            .map(|p| p & !(align - 1))
+        else {
             return core::ptr::null_mut();
         };
         let Some(stop) = start.checked_add(layout.size()) else {

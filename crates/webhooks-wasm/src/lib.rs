@@ -17,7 +17,6 @@ extern crate alloc;
 
 mod bump;
 
-
 #[global_allocator]
 static ALLOCATOR: bump::Bump = bump::Bump::new();
 
