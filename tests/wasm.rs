@@ -28,10 +28,7 @@ fn amounts_round_trip_through_the_boundary() {
     assert_eq!(format_amount(500.0, "JPY").unwrap(), "500");
     assert_eq!(parse_amount("10.5", "EUR").unwrap(), 1050.0);
     assert_eq!(parse_amount("1000", "JPY").unwrap(), 1000.0);
-    assert_eq!(
-        currency_info("kwd").unwrap(),
-        r#"{"code":"KWD","exponent":3}"#
-    );
+    assert_eq!(currency_info("kwd").unwrap(), r#"{"code":"KWD","exponent":3}"#);
 }
 
 #[wasm_bindgen_test]
