@@ -3,6 +3,7 @@ import { callCore } from './core.js';
 import { VinrConfigurationError, type VinrError } from './errors.js';
 import { createIds, cryptoRandom, type Ids, type RandomFill } from './ids.js';
 import { money } from './money.js';
+import { createWebhooks, type Webhooks } from './webhooks-client.js';
 
 export const LIVE_API_BASE = 'https://api.vinr.com/v1';
 export const SANDBOX_API_BASE = 'https://sandbox.api.vinr.com/v1';
@@ -19,12 +20,24 @@ export interface VinrOptions {
   timeout?: number;
   /** Host random source (default: `crypto.getRandomValues`). Tests may pass a seeded one. */
   random?: RandomFill;
+  /**
+   * The webhook endpoint's signing secret (`whsec_…`), or several while rotating, used by
+   * `vinr.webhooks.verify`. Default: the `VINR_WEBHOOK_SECRET` environment variable.
+   */
+  webhookSecret?: string | readonly string[];
 }
 
 /** Whether the key (and so every object the client sees) is live or sandbox. */
 export type Mode = 'live' | 'test';
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['secretKey', 'apiBase', 'maxNetworkRetries', 'timeout', 'random']);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'secretKey',
+  'apiBase',
+  'maxNetworkRetries',
+  'timeout',
+  'random',
+  'webhookSecret',
+]);
 
 export class Vinr {
   /** `'live'` or `'test'`, from the secret key; `undefined` without a key. */
@@ -36,6 +49,8 @@ export class Vinr {
   readonly money = money;
   /** Object ids (`pay_…`, `re_…`). */
   readonly ids: Ids;
+  /** Verifying (and, for tests, signing) webhook deliveries; synchronous on every runtime. */
+  readonly webhooks: Webhooks;
   readonly #secretKey: string | undefined;
 
   /** `new Vinr({ secretKey })`, or `new Vinr(secretKey, options)` as a shorthand. */
@@ -56,6 +71,8 @@ export class Vinr {
       throw configError('random must be a function (bytes: Uint8Array) => void', 'option_invalid', 'random');
     }
     this.ids = createIds(random);
+    const webhookSecret = checkWebhookSecret(options.webhookSecret);
+    this.webhooks = createWebhooks(() => webhookSecret, random);
   }
 
   /** Keeps the key out of `console.log(vinr)` and JSON. */
@@ -97,6 +114,12 @@ function checkSecretKey(key: unknown): string {
     );
   }
   return key;
+}
+
+function checkWebhookSecret(value: unknown): string | readonly string[] | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return Object.freeze([...(value as string[])]);
+  throw configError('webhookSecret must be a whsec_… string or an array of them', 'option_invalid', 'webhookSecret');
 }
 
 function keyMode(key: string): Mode {

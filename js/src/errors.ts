@@ -51,3 +51,30 @@ export class VinrNotInitializedError extends VinrError {
     return 'VinrNotInitializedError';
   }
 }
+
+/** Why `webhooks.verify` (or `verifyStandard`) refused a delivery. Stable: match on these. */
+export type SignatureVerificationErrorCode =
+  | 'missing_header'
+  | 'header_too_large'
+  | 'malformed_header'
+  | 'missing_timestamp'
+  | 'invalid_timestamp'
+  | 'no_supported_signature'
+  | 'signature_mismatch'
+  | 'timestamp_too_old'
+  | 'timestamp_too_new'
+  | 'invalid_secret'
+  | 'no_secret'
+  | 'invalid_payload_type'
+  | 'invalid_json';
+
+/**
+ * A webhook delivery failed verification: answer it with a 400 and do not act on it. `code` says
+ * why; the message never contains a secret or an expected signature.
+ */
+export class SignatureVerificationError extends VinrError {
+  declare readonly code: SignatureVerificationErrorCode;
+  override get name(): string {
+    return 'SignatureVerificationError';
+  }
+}

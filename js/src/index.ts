@@ -17,7 +17,22 @@ export {
   VinrInvalidInputError,
   VinrInternalError,
   VinrNotInitializedError,
+  SignatureVerificationError,
+  type SignatureVerificationErrorCode,
 } from './errors.js';
+export type { Webhooks } from './webhooks-client.js';
+export type {
+  WebhookEvent,
+  WebhookPayload,
+  WebhookVerifyOptions,
+  WebhookSecretInput,
+  WebhookTime,
+  SignatureHeaderSource,
+  HeadersLike,
+  HeadersRecord,
+  GenerateTestHeaderOptions,
+  WebhookFunctions,
+} from './webhook-logic.js';
 export { money, type CurrencyInfo } from './money.js';
 export { type IdPrefix, type RandomFill } from './ids.js';
 export { init, type WasmSource } from './init.js';

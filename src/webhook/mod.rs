@@ -37,6 +37,7 @@ mod base64;
 mod secret;
 mod signature;
 pub mod standard;
+pub mod status;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 // How the entries' Wasm imports look to TypeScript. The build (scripts/build-js.mjs) decides
 // what each specifier becomes: a `.wasm` module import kept for the runtime (workerd, Vercel
-// Edge), or the bytes inlined as base64 (`#wasm-base64`).
+// Edge), or the bytes inlined as base64 (`#wasm-base64`) or hex (`#webhooks-wasm-hex`).
 declare module '*.wasm' {
   const module: WebAssembly.Module;
   export default module;
@@ -12,4 +12,8 @@ declare module '*.wasm?module' {
 declare module '#wasm-base64' {
   const base64: string;
   export default base64;
+}
+declare module '#webhooks-wasm-hex' {
+  const hex: string;
+  export default hex;
 }
