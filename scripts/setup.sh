@@ -37,8 +37,11 @@ fi
 
 # 3. npm tooling (TypeScript, esbuild, binaryen's wasm-opt, deno, bun, workerd, playwright-core, vite).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm tooling (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` rather than `npm ci`: it installs exactly the lockfile's versions too, but
+  # tolerates the lockfile's missing entries for other platforms' optional binaries (deno,
+  # workerd), which this machine's registry does not carry and `npm ci` would refuse.
+  log "installing npm tooling (npm install from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # 4. Debian's packages for the tests: Chromium and its driver for the browser tests (never a

@@ -16,6 +16,7 @@ step "rustfmt and clippy"
 cargo fmt --all -- --check
 cargo clippy --quiet --locked -p vinr --all-targets -- -D warnings
 cargo clippy --quiet --locked -p vinr --target wasm32-unknown-unknown --lib --test wasm -- -D warnings
+cargo clippy --quiet --locked -p vinr-webhooks-wasm --target wasm32-unknown-unknown -- -D warnings
 
 step "Rust tests (native)"
 cargo test --locked -p vinr
