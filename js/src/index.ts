@@ -21,18 +21,7 @@ export {
   type SignatureVerificationErrorCode,
 } from './errors.js';
 export type { Webhooks } from './webhooks-client.js';
-export type {
-  WebhookEvent,
-  WebhookPayload,
-  WebhookVerifyOptions,
-  WebhookSecretInput,
-  WebhookTime,
-  SignatureHeaderSource,
-  HeadersLike,
-  HeadersRecord,
-  GenerateTestHeaderOptions,
-  WebhookFunctions,
-} from './webhook-logic.js';
+export type * from './webhook-types.js';
 export { money, type CurrencyInfo } from './money.js';
 export { type IdPrefix, type RandomFill } from './ids.js';
 export { init, type WasmSource } from './init.js';

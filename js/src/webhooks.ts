@@ -20,18 +20,7 @@ export {
   VinrInternalError,
   type SignatureVerificationErrorCode,
 } from './errors.js';
-export type {
-  WebhookEvent,
-  WebhookPayload,
-  WebhookVerifyOptions,
-  WebhookSecretInput,
-  WebhookTime,
-  SignatureHeaderSource,
-  HeadersLike,
-  HeadersRecord,
-  GenerateTestHeaderOptions,
-  WebhookFunctions,
-} from './webhook-logic.js';
+export type * from './webhook-types.js';
 
 const functions = /* @__PURE__ */ createWebhookFunctions(runWebhooks);
 

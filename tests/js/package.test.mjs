@@ -2,12 +2,11 @@
 // supports. Each test runs fixtures/probe.mjs there and asserts what it reports.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertProbe } from './expect-probe.mjs';
 import { bin, consumerProject, lastJsonLine, removeProjects, run } from './lib/project.mjs';
 import { serveDirectory } from './lib/static-server.mjs';
+import { prepareWorker, startWorkerd } from './lib/servers.mjs';
 import { launchChromium, pageResult } from './lib/browser.mjs';
 
 const printProbe = `import { probe } from './probe.mjs';\nconsole.log(JSON.stringify(await probe()));\n`;
@@ -103,39 +102,8 @@ test('workerd (npm workerd): a real worker answers a real request on 127.0.0.1',
       ].join('\n'),
     },
   });
-  // What wrangler does: bundle with the worker conditions, keep the .wasm import for the
-  // runtime, and declare the .wasm as a compiled Wasm module.
-  const esbuild = await import('esbuild');
-  const out = join(dir, 'out');
-  await esbuild.build({
-    entryPoints: [join(dir, 'worker.mjs')],
-    bundle: true,
-    format: 'esm',
-    outfile: join(out, 'worker.mjs'),
-    conditions: ['workerd', 'worker', 'browser'],
-    external: ['*.wasm'],
-    logLevel: 'error',
-  });
-  copyFileSync(join(dir, 'node_modules/@vinr/sdk/dist/vinr_bg.wasm'), join(out, 'vinr_bg.wasm'));
-  const config = join(dir, 'config.capnp');
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(
-    config,
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "worker.mjs", esModule = embed "out/worker.mjs"),
-    (name = "vinr_bg.wasm", wasm = embed "out/vinr_bg.wasm"),
-  ],
-  compatibilityDate = "2026-11-01",
-);
-`,
-  );
-  const server = await startWorkerd(config);
+  const config = await prepareWorker(dir, 'worker.mjs', ['vinr_bg.wasm']);
+  const server = await startWorkerd(config, dir);
   try {
     const response = await fetch(`http://127.0.0.1:${server.port}/`);
     assert.equal(response.status, 200);
@@ -144,37 +112,6 @@ const worker :Workerd.Worker = (
     await server.stop();
   }
 });
-
-/** `workerd serve` with `--control-fd`, which reports the port it bound for `127.0.0.1:0`. */
-function startWorkerd(config) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin('workerd'), ['serve', config, '--control-fd=3'], {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let control = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => reject(new Error(`workerd exited ${code} before listening:\n${stderr}`)));
-    child.stdio[3].on('data', (d) => {
-      control += d;
-      for (const line of control.split('\n')) {
-        if (!line.trim()) continue;
-        const event = JSON.parse(line);
-        if (event.event === 'listen' && event.socket === 'http') {
-          resolve({
-            port: event.port,
-            stop: () =>
-              new Promise((done) => {
-                child.removeAllListeners('exit');
-                child.on('exit', done);
-                child.kill('SIGTERM');
-              }),
-          });
-        }
-      }
-    });
-  });
-}
 
 describe('browsers (Debian Chromium, headless)', () => {
   let browser;

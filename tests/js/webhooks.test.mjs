@@ -5,11 +5,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bin, consumerProject, lastJsonLine, removeProjects, run } from './lib/project.mjs';
-import { startPortServer, startWorkerd } from './lib/servers.mjs';
+import { startPortServer, prepareWorker, startWorkerd } from './lib/servers.mjs';
 import { serveDirectory } from './lib/static-server.mjs';
 import { launchChromium, pageResult } from './lib/browser.mjs';
 
@@ -385,36 +385,8 @@ describe('runtimes: a signed POST is answered 200, a bad one 400', () => {
 
   test('workerd: a Cloudflare worker bundled as wrangler would, .wasm as a module', async () => {
     writeFileSync(join(dir, 'worker.mjs'), `import { handle } from './webhook-handler.mjs';\nexport default { fetch: (request) => handle(request) };\n`);
-    const esbuild = await import('esbuild');
-    const out = join(dir, 'worker-out');
-    mkdirSync(out, { recursive: true });
-    await esbuild.build({
-      entryPoints: [join(dir, 'worker.mjs')],
-      bundle: true,
-      format: 'esm',
-      outfile: join(out, 'worker.mjs'),
-      conditions: ['workerd', 'worker', 'browser'],
-      external: ['*.wasm'],
-      logLevel: 'error',
-    });
-    copyFileSync(join(dir, 'node_modules/@vinr/sdk/dist/vinr_webhooks_bg.wasm'), join(out, 'vinr_webhooks_bg.wasm'));
-    writeFileSync(
-      join(dir, 'worker.capnp'),
-      `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "worker.mjs", esModule = embed "worker-out/worker.mjs"),
-    (name = "vinr_webhooks_bg.wasm", wasm = embed "worker-out/vinr_webhooks_bg.wasm"),
-  ],
-  compatibilityDate = "2026-11-01",
-);
-`,
-    );
-    const server = await startWorkerd(join(dir, 'worker.capnp'), dir);
+    const config = await prepareWorker(dir, 'worker.mjs', ['vinr_webhooks_bg.wasm']);
+    const server = await startWorkerd(config, dir);
     try {
       await exchange(`http://127.0.0.1:${server.port}/`);
     } finally {

@@ -1,6 +1,8 @@
 // Servers under test: a runtime started as a child process that reports the port it bound on
 // 127.0.0.1:0, and workerd with --control-fd.
 import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bin } from './project.mjs';
 
 /**
@@ -54,4 +56,47 @@ function stopChild(child) {
     child.on('exit', () => done());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * Prepares a worker as wrangler would: bundles `entry` (in `dir`) with the worker export
+ * conditions, keeps its `.wasm` imports for the runtime, copies those Wasm files from the
+ * installed package, and writes a workerd config that declares them as compiled Wasm modules.
+ * Returns the config's path, for `startWorkerd`.
+ */
+export async function prepareWorker(dir, entry, wasmFiles) {
+  const esbuild = await import('esbuild');
+  const out = join(dir, 'worker-out');
+  mkdirSync(out, { recursive: true });
+  await esbuild.build({
+    entryPoints: [join(dir, entry)],
+    bundle: true,
+    format: 'esm',
+    outfile: join(out, 'worker.mjs'),
+    conditions: ['workerd', 'worker', 'browser'],
+    external: ['*.wasm'],
+    logLevel: 'error',
+  });
+  for (const wasm of wasmFiles) copyFileSync(join(dir, 'node_modules/@vinr/sdk/dist', wasm), join(out, wasm));
+  const modules = [
+    `    (name = "worker.mjs", esModule = embed "worker-out/worker.mjs"),`,
+    ...wasmFiles.map((wasm) => `    (name = "${wasm}", wasm = embed "worker-out/${wasm}"),`),
+  ];
+  const config = join(dir, 'worker.capnp');
+  writeFileSync(
+    config,
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+${modules.join('\n')}
+  ],
+  compatibilityDate = "2026-11-01",
+);
+`,
+  );
+  return config;
 }
