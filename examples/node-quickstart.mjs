@@ -1,5 +1,5 @@
 // Node quickstart: `bash scripts/demo.sh` runs it against the freshly built package.
-import { Vinr, money, VinrConfigurationError, VinrInvalidInputError } from '@vinr/sdk';
+import { Vinr, money, SignatureVerificationError, VinrConfigurationError, VinrInvalidInputError } from '@vinr/sdk';
 
 const vinr = new Vinr({ secretKey: process.env.VINR_SECRET_KEY ?? 'sk_test_4eC39HqLyjWDarjtT1zdp7dc' });
 console.log(`client: ${vinr.mode} mode, API at ${vinr.apiBase}`);
@@ -27,4 +27,25 @@ try {
 } catch (e) {
   if (!(e instanceof VinrConfigurationError)) throw e;
   console.log(`${e.name} [${e.code}] on '${e.param}': ${e.message}`);
+}
+
+// Webhooks: sign a delivery as VINR would, then verify it synchronously and get the event back.
+const webhookSecret = vinr.webhooks.generateSecret();
+const receiver = new Vinr({ webhookSecret });
+const delivery = JSON.stringify({
+  id: vinr.ids.generate('evt'),
+  object: 'event',
+  type: 'payout.paid',
+  createdAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  livemode: false,
+  data: { id: vinr.ids.generate('po'), object: 'payout', amount: 424290, currency: 'EUR' },
+});
+const header = vinr.webhooks.generateTestHeader({ payload: delivery, secret: webhookSecret });
+const event = receiver.webhooks.verify(delivery, header);
+console.log(`verified ${event.type} ${event.data.id}: ${money.format(event.data.amount, event.data.currency)} EUR`);
+try {
+  receiver.webhooks.verify(delivery.replace('424290', '999999'), header);
+} catch (e) {
+  if (!(e instanceof SignatureVerificationError)) throw e;
+  console.log(`a tampered delivery is refused: ${e.name} [${e.code}]`);
 }

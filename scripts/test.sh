@@ -38,3 +38,8 @@ node_modules/.bin/tsc -p js/tsconfig.json --noEmit
 
 step "JS suites against the packed package"
 node --test --test-concurrency=1 tests/js/
+
+step "examples run against the built package"
+# The examples throw on any unexpected result, so this keeps them from rotting.
+npm install --prefix examples --no-audit --no-fund --loglevel=error
+node examples/node-quickstart.mjs > /dev/null
