@@ -3,6 +3,7 @@ import { callCore } from './core.js';
 import { VinrConfigurationError, type VinrError } from './errors.js';
 import { createIds, cryptoRandom, type Ids, type RandomFill } from './ids.js';
 import { money } from './money.js';
+import { createSettlement, type SettlementApi } from './settlement.js';
 
 export const LIVE_API_BASE = 'https://api.vinr.com/v1';
 export const SANDBOX_API_BASE = 'https://sandbox.api.vinr.com/v1';
@@ -36,6 +37,8 @@ export class Vinr {
   readonly money = money;
   /** Object ids (`pay_…`, `re_…`). */
   readonly ids: Ids;
+  /** Settlement netting, offline: engines, statements, reconciliation. */
+  readonly settlement: SettlementApi;
   readonly #secretKey: string | undefined;
 
   /** `new Vinr({ secretKey })`, or `new Vinr(secretKey, options)` as a shorthand. */
@@ -56,6 +59,7 @@ export class Vinr {
       throw configError('random must be a function (bytes: Uint8Array) => void', 'option_invalid', 'random');
     }
     this.ids = createIds(random);
+    this.settlement = createSettlement(random);
   }
 
   /** Keeps the key out of `console.log(vinr)` and JSON. */

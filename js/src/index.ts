@@ -17,10 +17,21 @@ export {
   VinrInvalidInputError,
   VinrInternalError,
   VinrNotInitializedError,
+  VinrSettlementError,
 } from './errors.js';
 export { money, type CurrencyInfo } from './money.js';
 export { type IdPrefix, type RandomFill } from './ids.js';
 export { init, type WasmSource } from './init.js';
+export { SettlementEngine, settlement, reconcile, __settlementBench } from './settlement.js';
+export type * from './settlement-types.js';
+export type {
+  PaymentInput,
+  ClaimInput,
+  DisputeResolutionInput,
+  PayoutFailureInput,
+  StatementFormat,
+  SettlementApi,
+} from './settlement.js';
 
 /** @internal Makes the core panic, so tests can check how a panic surfaces. */
 export function __debugPanic(message: string): never {

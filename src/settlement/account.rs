@@ -289,7 +289,7 @@ pub fn schedule_from_json(json: &str) -> Result<Schedule, SettlementError> {
 /// been created; that window and every later one use the schedule's `delayDays`. Maturity
 /// never reverts. An account that is already established starts with `Maturity::Established`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "status")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "status")]
 pub enum Maturity {
     New {
         initial_delay_days: u32,

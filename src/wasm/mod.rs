@@ -13,6 +13,7 @@ mod host;
 pub mod money;
 mod panic;
 pub mod primitives;
+pub mod settlement;
 
 use wasm_bindgen::prelude::*;
 
