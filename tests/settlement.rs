@@ -107,13 +107,34 @@ fn fortnight(seed: u64) -> Engine {
         )
         .expect("rate");
     let script = [
-        ("2026-03-30T00:00:00Z", r#"{"type":"payment","id":"pay_mon000000001","amount":120000,"currency":"EUR","at":"2026-03-30T09:00:00Z"}"#),
-        ("2026-03-30T00:00:00Z", r#"{"type":"payment","id":"pay_mon000000002","amount":50000,"currency":"USD","at":"2026-03-30T15:00:00Z"}"#),
-        ("2026-03-31T00:00:00Z", r#"{"type":"refund","id":"re_tue0000000001","paymentId":"pay_mon000000001","amount":20000,"currency":"EUR","at":"2026-03-31T11:00:00Z"}"#),
-        ("2026-03-31T00:00:00Z", r#"{"type":"dispute","id":"dp_tue0000000001","paymentId":"pay_mon000000002","amount":10000,"currency":"USD","at":"2026-03-31T12:00:00Z"}"#),
-        ("2026-04-02T00:00:00Z", r#"{"type":"payment","id":"pay_thu000000001","amount":700,"currency":"EUR","at":"2026-04-02T10:00:00Z"}"#),
-        ("2026-04-03T00:00:00Z", r#"{"type":"payment","id":"pay_fri000000001","amount":50000,"currency":"EUR","at":"2026-04-03T14:00:00Z"}"#),
-        ("2026-04-07T00:00:00Z", r#"{"type":"dispute_resolution","id":"dp_tue0000000001","outcome":"won","at":"2026-04-07T10:00:00Z"}"#),
+        (
+            "2026-03-30T00:00:00Z",
+            r#"{"type":"payment","id":"pay_mon000000001","amount":120000,"currency":"EUR","at":"2026-03-30T09:00:00Z"}"#,
+        ),
+        (
+            "2026-03-30T00:00:00Z",
+            r#"{"type":"payment","id":"pay_mon000000002","amount":50000,"currency":"USD","at":"2026-03-30T15:00:00Z"}"#,
+        ),
+        (
+            "2026-03-31T00:00:00Z",
+            r#"{"type":"refund","id":"re_tue0000000001","paymentId":"pay_mon000000001","amount":20000,"currency":"EUR","at":"2026-03-31T11:00:00Z"}"#,
+        ),
+        (
+            "2026-03-31T00:00:00Z",
+            r#"{"type":"dispute","id":"dp_tue0000000001","paymentId":"pay_mon000000002","amount":10000,"currency":"USD","at":"2026-03-31T12:00:00Z"}"#,
+        ),
+        (
+            "2026-04-02T00:00:00Z",
+            r#"{"type":"payment","id":"pay_thu000000001","amount":700,"currency":"EUR","at":"2026-04-02T10:00:00Z"}"#,
+        ),
+        (
+            "2026-04-03T00:00:00Z",
+            r#"{"type":"payment","id":"pay_fri000000001","amount":50000,"currency":"EUR","at":"2026-04-03T14:00:00Z"}"#,
+        ),
+        (
+            "2026-04-07T00:00:00Z",
+            r#"{"type":"dispute_resolution","id":"dp_tue0000000001","outcome":"won","at":"2026-04-07T10:00:00Z"}"#,
+        ),
     ];
     for (clock, json) in script {
         e.advance_to(&mut rng, time(clock)).expect("advance");
@@ -123,13 +144,17 @@ fn fortnight(seed: u64) -> Engine {
     apply(
         &mut e,
         &mut rng,
-        &format!(r#"{{"type":"payout_failure","id":"{first_payout}","reason":"stale_bank_details","at":"2026-04-07T12:00:00Z"}}"#),
+        &format!(
+            r#"{{"type":"payout_failure","id":"{first_payout}","reason":"stale_bank_details","at":"2026-04-07T12:00:00Z"}}"#
+        ),
     );
     e.run_until(&mut rng, date("2026-04-30")).expect("runs");
     e
 }
 
-fn all_entries(settlements: &[Settlement]) -> impl Iterator<Item = &vinr::settlement::BalanceEntry> {
+fn all_entries(
+    settlements: &[Settlement],
+) -> impl Iterator<Item = &vinr::settlement::BalanceEntry> {
     settlements.iter().flat_map(|s| s.entries.iter())
 }
 
@@ -146,8 +171,15 @@ fn a_fortnight_keeps_every_invariant() {
     }
     // No source settles twice (a settlement's own lines come back once, as carry-in/release).
     let mut seen = std::collections::BTreeSet::new();
-    for x in all_entries(settlements).filter(|x| x.source.prefix() != vinr::ids::IdPrefix::Settlement) {
-        assert!(seen.insert((x.source.clone(), x.entry_type)), "{} {:?}", x.source, x.entry_type);
+    for x in
+        all_entries(settlements).filter(|x| x.source.prefix() != vinr::ids::IdPrefix::Settlement)
+    {
+        assert!(
+            seen.insert((x.source.clone(), x.entry_type)),
+            "{} {:?}",
+            x.source,
+            x.entry_type
+        );
     }
     // Conservation: activity = paid out + rolling forward + in the reserve.
     let activity: i64 = all_entries(settlements)
@@ -162,10 +194,14 @@ fn a_fortnight_keeps_every_invariant() {
     assert_eq!(paid, nets);
     // Payout dates are TARGET business days; Thursday's small day rolled into Good Friday's.
     let target = vinr::calendar::CalendarId::for_currency("EUR").expect("TARGET");
-    assert!(settlements.iter().all(|s| target.is_business_day(s.payout_date)));
+    assert!(settlements
+        .iter()
+        .all(|s| target.is_business_day(s.payout_date)));
     let thursday = e.track("pay_thu000000001").expect("tracked");
     assert_eq!(thursday.settlements.len(), 1);
-    let rolled = e.settlement(thursday.settlements[0].as_str()).expect("settlement");
+    let rolled = e
+        .settlement(thursday.settlements[0].as_str())
+        .expect("settlement");
     assert_eq!(rolled.payout, None);
     assert!(rolled.summary.carried_out.is_some_and(|c| c < 0));
     let friday = e.track("pay_fri000000001").expect("tracked");

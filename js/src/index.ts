@@ -22,7 +22,9 @@ export {
 export { money, type CurrencyInfo } from './money.js';
 export { type IdPrefix, type RandomFill } from './ids.js';
 export { init, type WasmSource } from './init.js';
-export { SettlementEngine, settlement, reconcile, __settlementBench } from './settlement.js';
+export { SettlementEngine, settlement, reconcile } from './settlement.js';
+/** @internal The netting benchmark's Wasm half; not API. */
+export { __settlementBench } from './settlement.js';
 export type * from './settlement-types.js';
 export type {
   PaymentInput,

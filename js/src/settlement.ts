@@ -29,7 +29,6 @@ import type {
   Tracking,
 } from './settlement-types.js';
 
-export type * from './settlement-types.js';
 
 type CoreEngine = InstanceType<CoreExports['SettlementEngine']>;
 

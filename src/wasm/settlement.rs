@@ -24,9 +24,8 @@ use crate::settlement::account::schedule_from_json;
 use crate::settlement::netting::{synthetic_entries, ENTRY_BYTES};
 use crate::settlement::{
     net_compact, parse_activity, parse_statement_csv, reconcile_settlements, reconcile_statement,
-    statement_csv, statement_pdf, sum_amounts, AccountConfig, CompactEntry, DisputeOutcome,
-    Engine, EntryType, HeldItem, Holdings, NettingTable, PayoutStatus, Settlement,
-    SettlementError,
+    statement_csv, statement_pdf, sum_amounts, AccountConfig, CompactEntry, DisputeOutcome, Engine,
+    EntryType, HeldItem, Holdings, NettingTable, PayoutStatus, Settlement, SettlementError,
 };
 
 fn settlement_error(e: &SettlementError) -> JsValue {
@@ -117,7 +116,11 @@ fn parse_config(json: &str) -> Result<AccountConfig, JsValue> {
         single.insert("payoutCurrency".into(), payout.code().into());
         single.insert(key.clone(), value.clone());
         if let Err(e) = serde_json::from_value::<AccountConfig>(Value::Object(single)) {
-            return Err(invalid(key, "settlement_config_invalid", format!("{key}: {e}")));
+            return Err(invalid(
+                key,
+                "settlement_config_invalid",
+                format!("{key}: {e}"),
+            ));
         }
     }
     serde_json::from_value(Value::Object(object))
@@ -189,13 +192,21 @@ fn track(engine: &Engine, source: &str) -> Result<TrackingView, SettlementError>
     view.currency = Some(current.currency);
     for _ in 0..MAX_HOPS {
         view.settlement_id = Some(current.id.clone());
-        let next = match current.payout.as_ref().and_then(|p| engine.payout(p.as_str())) {
+        let next = match current
+            .payout
+            .as_ref()
+            .and_then(|p| engine.payout(p.as_str()))
+        {
             None => {
                 let rolled = current
                     .entries
                     .iter()
                     .any(|e| e.entry_type == EntryType::CarryForward && e.source == current.id);
-                view.status = if rolled { "rolled_forward" } else { "no_payout" };
+                view.status = if rolled {
+                    "rolled_forward"
+                } else {
+                    "no_payout"
+                };
                 view.expected_arrival = None;
                 // The next settlement that brings the carried balance back in.
                 all.iter().find(|s| {
@@ -221,9 +232,9 @@ fn track(engine: &Engine, source: &str) -> Result<TrackingView, SettlementError>
                 // The money returns as a `payout_failure` entry: projected until settled.
                 view.expected_arrival = engine.track(p.id.as_str())?.expected_payout_date;
                 all.iter().find(|s| {
-                    s.entries.iter().any(|e| {
-                        e.entry_type == EntryType::PayoutFailure && e.source == p.id
-                    })
+                    s.entries
+                        .iter()
+                        .any(|e| e.entry_type == EntryType::PayoutFailure && e.source == p.id)
                 })
             }
         };
@@ -368,11 +379,21 @@ impl SettlementEngine {
         let from = money::currency("from", from)?;
         let to = money::currency("to", to)?;
         let as_of = NaiveDate::parse_from_str(as_of, "%Y-%m-%d").map_err(|_| {
-            invalid("asOf", "date_invalid", "asOf must be a date such as 2026-04-15")
+            invalid(
+                "asOf",
+                "date_invalid",
+                "asOf must be a date such as 2026-04-15",
+            )
         })?;
         let rate = Decimal::from_str(rate)
             .or_else(|_| Decimal::from_scientific(rate))
-            .map_err(|_| invalid("rate", "rate_invalid", "rate must be a decimal such as 0.92"))?;
+            .map_err(|_| {
+                invalid(
+                    "rate",
+                    "rate_invalid",
+                    "rate must be a decimal such as 0.92",
+                )
+            })?;
         self.engine
             .fx_mut()
             .set_rate(from, to, as_of, rate)
@@ -503,8 +524,13 @@ pub fn reconcile_settlements_js(
     refunds: &str,
     disputes: &str,
 ) -> Result<String, JsValue> {
-    let settlements: Vec<Settlement> = serde_json::from_str(settlements)
-        .map_err(|e| invalid("settlement", "parameter_invalid", format!("settlement: {e}")))?;
+    let settlements: Vec<Settlement> = serde_json::from_str(settlements).map_err(|e| {
+        invalid(
+            "settlement",
+            "parameter_invalid",
+            format!("settlement: {e}"),
+        )
+    })?;
     let report = reconcile_settlements(&settlements, &holdings(payments, refunds, disputes)?);
     to_json(&report)
 }
@@ -539,7 +565,13 @@ impl NettingBench {
     #[wasm_bindgen(constructor)]
     pub fn new(count: u32, seed: u32, first_day: u32, days: u32, currencies: u8) -> NettingBench {
         NettingBench {
-            entries: synthetic_entries(count as usize, u64::from(seed), first_day, days, currencies),
+            entries: synthetic_entries(
+                count as usize,
+                u64::from(seed),
+                first_day,
+                days,
+                currencies,
+            ),
             table: NettingTable::new(first_day, days, currencies),
         }
     }
