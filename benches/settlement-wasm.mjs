@@ -23,27 +23,32 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 const require = createRequire(import.meta.url);
 const { __settlementBench } = require(join(root, 'pkg/dist/node.cjs'));
 
-/** Best of `rounds` timings of `f`, after a warm-up. */
-function best(rounds, f) {
-  f();
-  let min = Infinity;
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    f();
-    min = Math.min(min, performance.now() - start);
-  }
-  return min;
-}
-
 const bench = __settlementBench(ENTRIES, SEED, FIRST_DAY, DAYS, CURRENCIES);
 let checksum = 0;
-const netting = best(ROUNDS, () => {
-  checksum = bench.net();
-});
 let floorSum = 0;
-const floor = best(ROUNDS, () => {
+const net = () => {
+  checksum = bench.net();
+};
+const sum = () => {
   floorSum = bench.floor();
-});
+};
+// Warm-up: lets V8 tier both functions up from Liftoff to TurboFan before timing.
+for (let i = 0; i < 3; i++) {
+  net();
+  sum();
+}
+// Rounds interleave the two, so that both see the same machine conditions (on a shared host
+// a phase-by-phase run can hand one of them a quiet minute and the other a busy one).
+let netting = Infinity;
+let floor = Infinity;
+for (let i = 0; i < ROUNDS; i++) {
+  let start = performance.now();
+  net();
+  netting = Math.min(netting, performance.now() - start);
+  start = performance.now();
+  sum();
+  floor = Math.min(floor, performance.now() - start);
+}
 if (checksum !== floorSum) throw new Error(`netting total ${checksum} != plain sum ${floorSum}`);
 const bytes = bench.bytesPerEntry;
 bench.free();
