@@ -15,17 +15,18 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
+mod bench;
+mod reconcile;
+mod track;
+
 use super::{error, host::JsRandom, money};
 use crate::currency::Currency;
 use crate::error::ApiError;
-use crate::ids::Id;
 use crate::money::Money;
 use crate::settlement::account::schedule_from_json;
-use crate::settlement::netting::{synthetic_entries, ENTRY_BYTES};
 use crate::settlement::{
-    net_compact, parse_activity, parse_statement_csv, reconcile_settlements, reconcile_statement,
-    statement_csv, statement_pdf, sum_amounts, AccountConfig, CompactEntry, DisputeOutcome, Engine,
-    EntryType, HeldItem, Holdings, NettingTable, PayoutStatus, Settlement, SettlementError,
+    parse_activity, statement_csv, statement_pdf, AccountConfig, DisputeOutcome, Engine,
+    Settlement, SettlementError,
 };
 
 fn settlement_error(e: &SettlementError) -> JsValue {
@@ -34,12 +35,12 @@ fn settlement_error(e: &SettlementError) -> JsValue {
 
 /// Serialising the engine's own types cannot fail (string keys, no floats); if it ever did,
 /// that is a bug of ours, reported as a 500 rather than a panic.
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
+pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value)
         .map_err(|e| error::to_js(&ApiError::internal(format!("serialising failed: {e}"))))
 }
 
-fn invalid(param: &str, code: &str, message: impl Into<String>) -> JsValue {
+pub(super) fn invalid(param: &str, code: &str, message: impl Into<String>) -> JsValue {
     error::to_js(&ApiError::invalid_param(param, code, message))
 }
 
@@ -125,130 +126,6 @@ fn parse_config(json: &str) -> Result<AccountConfig, JsValue> {
     }
     serde_json::from_value(Value::Object(object))
         .map_err(|e| invalid("config", "settlement_config_invalid", e.to_string()))
-}
-
-/// Where a source's money stands and when it reaches the bank, following it through
-/// minimum-payout roll-forwards and failed payouts to the settlement that finally pays it.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TrackingView {
-    source: Id,
-    /// `unsettled`, `scheduled` (payout pending), `paid`, `rolled_forward` (below the
-    /// minimum, waiting for more), `payout_failed` (returning to the balance) or `no_payout`
-    /// (its settlement netted to zero or less).
-    status: &'static str,
-    /// Every settlement the money went through, oldest first.
-    settlements: Vec<Id>,
-    settlement_id: Option<Id>,
-    payout_id: Option<Id>,
-    payout_status: Option<PayoutStatus>,
-    /// The payout's date (projected from the schedule while unsettled).
-    expected_arrival: Option<NaiveDate>,
-    /// Σ of the source's entries: in the settlement currency once settled, in the charge
-    /// currency before (conversion happens at settlement time).
-    amount: i64,
-    currency: Option<Currency>,
-}
-
-/// At most this many roll-forward / failed-payout hops are followed (a loop guard; each hop
-/// is a settlement, so real chains are short).
-const MAX_HOPS: usize = 366;
-
-fn track(engine: &Engine, source: &str) -> Result<TrackingView, SettlementError> {
-    let t = engine.track(source)?;
-    let all = engine.settlements();
-    let ours: Vec<&Settlement> = t
-        .settlements
-        .iter()
-        .filter_map(|id| engine.settlement(id.as_str()))
-        .collect();
-    let mut view = TrackingView {
-        source: t.source.clone(),
-        status: "unsettled",
-        settlements: t.settlements.clone(),
-        settlement_id: None,
-        payout_id: None,
-        payout_status: None,
-        expected_arrival: t.expected_payout_date,
-        amount: 0,
-        currency: None,
-    };
-    let Some(mut current) = ours.last().copied() else {
-        let entries = engine
-            .ledger()
-            .iter()
-            .filter(|e| e.source == t.source && e.entry_type.is_activity());
-        for e in entries {
-            view.amount = view.amount.saturating_add(e.amount);
-            view.currency = Some(e.currency);
-        }
-        return Ok(view);
-    };
-    for s in &ours {
-        for e in s.entries.iter().filter(|e| e.source == t.source) {
-            view.amount = view.amount.saturating_add(e.amount);
-        }
-    }
-    view.currency = Some(current.currency);
-    for _ in 0..MAX_HOPS {
-        view.settlement_id = Some(current.id.clone());
-        let next = match current
-            .payout
-            .as_ref()
-            .and_then(|p| engine.payout(p.as_str()))
-        {
-            None => {
-                let rolled = current
-                    .entries
-                    .iter()
-                    .any(|e| e.entry_type == EntryType::CarryForward && e.source == current.id);
-                view.status = if rolled {
-                    "rolled_forward"
-                } else {
-                    "no_payout"
-                };
-                view.expected_arrival = None;
-                // The next settlement that brings the carried balance back in.
-                all.iter().find(|s| {
-                    s.id != current.id
-                        && s.entries.iter().any(|e| {
-                            e.entry_type == EntryType::CarryForward && e.source == current.id
-                        })
-                })
-            }
-            Some(p) => {
-                view.payout_id = Some(p.id.clone());
-                view.payout_status = Some(p.status);
-                view.expected_arrival = Some(p.arrival_date);
-                if p.status != PayoutStatus::Failed {
-                    view.status = if p.status == PayoutStatus::Paid {
-                        "paid"
-                    } else {
-                        "scheduled"
-                    };
-                    return Ok(view);
-                }
-                view.status = "payout_failed";
-                // The money returns as a `payout_failure` entry: projected until settled.
-                view.expected_arrival = engine.track(p.id.as_str())?.expected_payout_date;
-                all.iter().find(|s| {
-                    s.entries
-                        .iter()
-                        .any(|e| e.entry_type == EntryType::PayoutFailure && e.source == p.id)
-                })
-            }
-        };
-        match next {
-            Some(s) => {
-                view.settlements.push(s.id.clone());
-                view.payout_id = None;
-                view.payout_status = None;
-                current = s;
-            }
-            None => return Ok(view),
-        }
-    }
-    Ok(view)
 }
 
 /// One account's settlement engine.
@@ -453,7 +330,7 @@ impl SettlementEngine {
 
     /// "When will this reach my bank, and how much?" for a `pay_`, `re_`, `dp_` or `po_`.
     pub fn track(&self, source: &str) -> Result<String, JsValue> {
-        to_json(&track(&self.engine, source).map_err(|e| settlement_error(&e))?)
+        to_json(&track::track(&self.engine, source).map_err(|e| settlement_error(&e))?)
     }
 
     #[wasm_bindgen(js_name = statementCsv)]
@@ -475,132 +352,5 @@ impl SettlementEngine {
                 id: id.chars().take(64).collect(),
             })
         })
-    }
-}
-
-/// The held payments, refunds or disputes of `param`, each checked, errors naming the item
-/// (`payments[2]`).
-fn held_items(param: &str, json: &str) -> Result<Vec<HeldItem>, JsValue> {
-    let values: Vec<Value> = serde_json::from_str(json).map_err(|_| {
-        invalid(
-            param,
-            "parameter_invalid",
-            format!("{param} must be an array"),
-        )
-    })?;
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let name = format!("{param}[{i}]");
-            let item: HeldItem = serde_json::from_value(v)
-                .map_err(|e| invalid(&name, "parameter_invalid", format!("{name}: {e}")))?;
-            if item.amount < 0 {
-                return Err(invalid(
-                    &format!("{name}.amount"),
-                    "amount_negative",
-                    format!("{name}.amount must not be negative"),
-                ));
-            }
-            Ok(item)
-        })
-        .collect()
-}
-
-fn holdings(payments: &str, refunds: &str, disputes: &str) -> Result<Holdings, JsValue> {
-    Ok(Holdings {
-        payments: held_items("payments", payments)?,
-        refunds: held_items("refunds", refunds)?,
-        disputes: held_items("disputes", disputes)?,
-    })
-}
-
-/// Reconciles settlements (a JSON array, as the engine or the API returns them) against the
-/// held payments, refunds and disputes (JSON arrays of `{ id, amount, currency }`).
-#[wasm_bindgen(js_name = reconcileSettlements)]
-pub fn reconcile_settlements_js(
-    settlements: &str,
-    payments: &str,
-    refunds: &str,
-    disputes: &str,
-) -> Result<String, JsValue> {
-    let settlements: Vec<Settlement> = serde_json::from_str(settlements).map_err(|e| {
-        invalid(
-            "settlement",
-            "parameter_invalid",
-            format!("settlement: {e}"),
-        )
-    })?;
-    let report = reconcile_settlements(&settlements, &holdings(payments, refunds, disputes)?);
-    to_json(&report)
-}
-
-/// Reconciles the rows of a statement CSV against the held items. A malformed CSV is `csv_malformed` naming
-/// `statementCsv`, with the line and column in the message.
-#[wasm_bindgen(js_name = reconcileStatementCsv)]
-pub fn reconcile_statement_csv_js(
-    csv: &str,
-    payments: &str,
-    refunds: &str,
-    disputes: &str,
-) -> Result<String, JsValue> {
-    let rows = parse_statement_csv(csv).map_err(|e| error::field("statementCsv", &e))?;
-    let report = reconcile_statement(&rows, &holdings(payments, refunds, disputes)?);
-    to_json(&report)
-}
-
-/// The Wasm half of the netting benchmark: the same synthetic entries as
-/// `benches/settlement.rs`, generated here so that no copy across the boundary is timed; JS
-/// times [`NettingBench::net`] against [`NettingBench::floor`].
-#[wasm_bindgen]
-pub struct NettingBench {
-    entries: Vec<CompactEntry>,
-    table: NettingTable,
-}
-
-#[wasm_bindgen]
-impl NettingBench {
-    /// `count` entries over `days` days from `first_day` (days since 1970-01-01) and
-    /// `currencies` currency slots, from `seed`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(count: u32, seed: u32, first_day: u32, days: u32, currencies: u8) -> NettingBench {
-        NettingBench {
-            entries: synthetic_entries(
-                count as usize,
-                u64::from(seed),
-                first_day,
-                days,
-                currencies,
-            ),
-            table: NettingTable::new(first_day, days, currencies),
-        }
-    }
-
-    /// Nets every entry into per-(day, currency) lines; returns Σ of the nets (a checksum
-    /// that must equal [`NettingBench::floor`], since the workload has no payouts).
-    pub fn net(&mut self) -> Result<f64, JsValue> {
-        self.table.clear();
-        net_compact(&self.entries, &mut self.table)
-            .map_err(|e| error::to_js(&ApiError::from_field_error("entries", &e)))?;
-        money::to_js_number(self.table.total_net())
-    }
-
-    /// The floor: a plain sum of the same entries' amounts.
-    pub fn floor(&self) -> Result<f64, JsValue> {
-        money::to_js_number(sum_amounts(&self.entries))
-    }
-
-    #[wasm_bindgen(js_name = bytesPerEntry)]
-    pub fn bytes_per_entry(&self) -> u32 {
-        ENTRY_BYTES as u32
-    }
-
-    pub fn len(&self) -> u32 {
-        self.entries.len() as u32
-    }
-
-    #[wasm_bindgen(js_name = isEmpty)]
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
