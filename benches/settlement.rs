@@ -8,46 +8,13 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use vinr::host::SeededRandom;
-use vinr::settlement::{net_compact, sum_amounts, CompactEntry, EntryType, NettingTable};
+use vinr::settlement::netting::synthetic_entries;
+use vinr::settlement::{net_compact, sum_amounts, CompactEntry, NettingTable};
 
 const ENTRIES: usize = 1_000_000;
 const DAYS: u32 = 30;
 const CURRENCIES: u8 = 4;
 const FIRST_DAY: u32 = 20_558; // 2026-04-15 as days since 1970-01-01.
-
-/// The workload: mostly payments and their fees, some refunds, disputes and failures.
-fn workload(seed: u64) -> Vec<CompactEntry> {
-    let mut rng = SeededRandom::new(seed);
-    let kinds = [
-        EntryType::Payment,
-        EntryType::Fee,
-        EntryType::Payment,
-        EntryType::Fee,
-        EntryType::Refund,
-        EntryType::Dispute,
-        EntryType::DisputeFee,
-        EntryType::PayoutFailure,
-    ];
-    (0..ENTRIES)
-        .map(|_| {
-            let r = rng.next_u64();
-            let kind = kinds[(r & 7) as usize];
-            let magnitude = ((r >> 8) % 1_000_000) as i64 + 1;
-            let amount = match kind {
-                EntryType::Payment | EntryType::PayoutFailure => magnitude,
-                _ => -(magnitude / 10),
-            };
-            CompactEntry {
-                amount,
-                day: FIRST_DAY + ((r >> 32) % u64::from(DAYS)) as u32,
-                slot: ((r >> 48) % u64::from(CURRENCIES)) as u8,
-                kind: kind.code(),
-                pad: 0,
-            }
-        })
-        .collect()
-}
 
 /// Best-of-`rounds` time of `f`, after a warm-up.
 fn best(rounds: usize, mut f: impl FnMut()) -> Duration {
@@ -63,7 +30,7 @@ fn best(rounds: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
-    let entries = workload(2026);
+    let entries = synthetic_entries(ENTRIES, 2026, FIRST_DAY, DAYS, CURRENCIES);
     let mut table = NettingTable::new(FIRST_DAY, DAYS, CURRENCIES);
     let rounds = 25;
 

@@ -78,3 +78,14 @@ export class SignatureVerificationError extends VinrError {
     return 'SignatureVerificationError';
   }
 }
+
+/**
+ * Settlement input the engine refused (an unknown currency, a negative amount, a refund above
+ * its payment, a malformed statement CSV, …). `param` names the field; a subclass of
+ * `VinrInvalidInputError`, so code catching that catches this too.
+ */
+export class VinrSettlementError extends VinrInvalidInputError {
+  override get name(): string {
+    return 'VinrSettlementError';
+  }
+}

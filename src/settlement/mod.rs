@@ -18,8 +18,10 @@ pub mod payout_calendar;
 pub mod pdf;
 pub mod reconcile;
 pub mod reserve;
+pub mod schedule;
 
 mod engine;
+mod query;
 mod record;
 
 pub use account::{
@@ -27,13 +29,14 @@ pub use account::{
 };
 pub use activity::{parse_activity, Activity, Outcome};
 pub use csv::{parse_statement_csv, statement_csv, StatementRow};
-pub use engine::{DisputeOutcome, Engine, Tracking};
+pub use engine::{DisputeOutcome, Engine};
 pub use entry::{BalanceEntry, EntryConversion, EntryType};
 pub use error::SettlementError;
 pub use fx::{ConversionRecord, FxRate, FxTable};
 pub use netting::{net_compact, sum_amounts, CompactEntry, NettingError, NettingTable};
 pub use objects::{Event, EventData, Payout, PayoutStatus, Settlement, Summary};
 pub use pdf::statement_pdf;
+pub use query::Tracking;
 pub use reconcile::{
     reconcile_settlements, reconcile_statement, Difference, HeldItem, Holdings,
     ReconciliationReport,

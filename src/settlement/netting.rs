@@ -22,7 +22,10 @@ pub struct CompactEntry {
     pub pad: u16,
 }
 
-const _: () = assert!(std::mem::size_of::<CompactEntry>() == 16);
+/// The size of one [`CompactEntry`]: the benchmark's "bytes per entry".
+pub const ENTRY_BYTES: usize = std::mem::size_of::<CompactEntry>();
+
+const _: () = assert!(ENTRY_BYTES == 16);
 
 /// Number of entry kinds, the width of a cell.
 pub const KINDS: usize = EntryType::ALL.len();
@@ -96,6 +99,62 @@ impl NettingTable {
             .filter(|(k, _)| *k != payout)
             .try_fold(0i64, |acc, (_, v)| acc.checked_add(*v))
     }
+}
+
+impl NettingTable {
+    /// Σ of every cell's [`net`](Self::net): the whole table's settlements together.
+    pub fn total_net(&self) -> i64 {
+        let payout = usize::from(EntryType::Payout.code());
+        self.cells
+            .iter()
+            .flat_map(|c| c.iter().enumerate())
+            .filter(|(k, _)| *k != payout)
+            .fold(0i64, |acc, (_, v)| acc.saturating_add(*v))
+    }
+}
+
+/// The benchmark's workload, shared by the native (`benches/settlement.rs`) and Wasm
+/// (`benches/settlement-wasm.mjs`) halves so both net exactly the same entries: mostly
+/// payments and their fees, some refunds, disputes and payout failures, spread over `days`
+/// days from `first_day` and `slots` currencies. Deterministic in `seed`.
+pub fn synthetic_entries(
+    count: usize,
+    seed: u64,
+    first_day: u32,
+    days: u32,
+    slots: u8,
+) -> Vec<CompactEntry> {
+    let mut rng = crate::host::SeededRandom::new(seed);
+    let kinds = [
+        EntryType::Payment,
+        EntryType::Fee,
+        EntryType::Payment,
+        EntryType::Fee,
+        EntryType::Refund,
+        EntryType::Dispute,
+        EntryType::DisputeFee,
+        EntryType::PayoutFailure,
+    ];
+    let days = u64::from(days.max(1));
+    let slots = u64::from(slots.max(1));
+    (0..count)
+        .map(|_| {
+            let r = rng.next_u64();
+            let kind = kinds[(r & 7) as usize];
+            let magnitude = ((r >> 8) % 1_000_000) as i64 + 1;
+            let amount = match kind {
+                EntryType::Payment | EntryType::PayoutFailure => magnitude,
+                _ => -(magnitude / 10),
+            };
+            CompactEntry {
+                amount,
+                day: first_day + ((r >> 32) % days) as u32,
+                slot: ((r >> 48) % slots) as u8,
+                kind: kind.code(),
+                pad: 0,
+            }
+        })
+        .collect()
 }
 
 /// Adds every entry into its cell of `table`. On error the table holds a partial sum; clear

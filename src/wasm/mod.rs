@@ -14,6 +14,7 @@ pub mod money;
 mod panic;
 pub mod primitives;
 pub mod webhook;
+pub mod settlement;
 
 use wasm_bindgen::prelude::*;
 
