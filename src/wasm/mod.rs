@@ -13,8 +13,8 @@ mod host;
 pub mod money;
 mod panic;
 pub mod primitives;
-pub mod webhook;
 pub mod settlement;
+pub mod webhook;
 
 use wasm_bindgen::prelude::*;
 
