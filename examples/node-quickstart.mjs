@@ -29,22 +29,39 @@ try {
   console.log(`${e.name} [${e.code}] on '${e.param}': ${e.message}`);
 }
 
-// Webhooks: sign a delivery as VINR would, then verify it synchronously and get the event back.
+// Settlement, offline: payments, a refund and a dispute in; days advanced; a settlement and
+// its payout out (T+2 business days of the EUR calendar, TARGET).
+const engine = vinr.settlement.engine({
+  payoutCurrency: 'EUR',
+  schedule: { interval: 'daily', delayDays: 2 },
+  maturity: { status: 'established' },
+  defaultFees: { percent: '1.4', fixed: 25, disputeFee: 1500 },
+  start: '2026-04-01T00:00:00Z',
+});
+const order = engine.recordPayment({ amount: 482000, currency: 'EUR', capturedAt: '2026-04-02T09:30:00Z' });
+const second = engine.recordPayment({ amount: 45000, currency: 'EUR', capturedAt: '2026-04-02T11:00:00Z' });
+engine.recordRefund({ paymentId: order, amount: 31500, currency: 'EUR', createdAt: '2026-04-02T15:00:00Z' });
+engine.openDispute({ paymentId: second, amount: 12000, currency: 'EUR', createdAt: '2026-04-02T16:00:00Z' });
+console.log(`before settling, ${order} is ${JSON.stringify(engine.track(order))}`);
+engine.advanceTo('2026-04-10T00:00:00Z');
+const [settlement] = engine.settlements();
+const { summary } = settlement;
+console.log(`${settlement.id} for ${settlement.periodStart.slice(0, 10)}: gross ${money.format(summary.grossPayments, 'EUR')}, ` +
+  `refunds ${money.format(summary.refunds, 'EUR')}, disputes ${money.format(summary.disputes, 'EUR')}, ` +
+  `fees ${money.format(summary.fees, 'EUR')}, net ${money.format(summary.net, 'EUR')} EUR`);
+for (const entry of settlement.entries) console.log(`  ${entry.type.padEnd(12)} ${entry.source.padEnd(29)} ${String(entry.amount).padStart(8)}`);
+const paid = engine.events().find((e) => e.type === 'payout.paid');
+console.log(`${paid.data.id} of ${money.format(paid.data.amount, 'EUR')} EUR arrives ${paid.data.arrivalDate} (Good Friday and Easter Monday are TARGET holidays)`);
+
+// Webhooks: deliver that payout.paid event signed as VINR does, and verify it synchronously.
 const webhookSecret = vinr.webhooks.generateSecret();
 const receiver = new Vinr({ webhookSecret });
-const delivery = JSON.stringify({
-  id: vinr.ids.generate('evt'),
-  object: 'event',
-  type: 'payout.paid',
-  createdAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-  livemode: false,
-  data: { id: vinr.ids.generate('po'), object: 'payout', amount: 424290, currency: 'EUR' },
-});
+const delivery = JSON.stringify(paid);
 const header = vinr.webhooks.generateTestHeader({ payload: delivery, secret: webhookSecret });
 const event = receiver.webhooks.verify(delivery, header);
-console.log(`verified ${event.type} ${event.data.id}: ${money.format(event.data.amount, event.data.currency)} EUR`);
+console.log(`verified ${event.type} ${event.data.id}: ${money.format(event.data.amount, 'EUR')} EUR`);
 try {
-  receiver.webhooks.verify(delivery.replace('424290', '999999'), header);
+  receiver.webhooks.verify(delivery.replace(`"amount":${paid.data.amount}`, '"amount":99999999'), header);
 } catch (e) {
   if (!(e instanceof SignatureVerificationError)) throw e;
   console.log(`a tampered delivery is refused: ${e.name} [${e.code}]`);

@@ -3,8 +3,12 @@
 #   1. Rust: rustfmt, clippy (native and wasm32), unit + property + integration tests
 #   2. wasm-bindgen-test: the bindings in Node and in headless Chromium (Debian's chromedriver)
 #   3. the release build of pkg/ (prints the size table), tsc --noEmit over the TS layer
-#   4. the JS suites against `npm pack` of pkg/, installed into fresh projects: Node ESM and
-#      CJS, Deno, Bun, workerd, a Chromium page and a Vite bundle
+#   4. the JS suites against `npm pack` of pkg/, installed into fresh projects: loading in Node
+#      ESM and CJS, Deno, Bun, workerd, a Chromium page and a Vite bundle; client options;
+#      webhooks verified by servers on Node, workerd, Deno and Bun and in Chromium; settlement
+#      (invariants, TARGET/Fed payout dates, reconciliation, typed errors, determinism, the
+#      statement PDF rendered by pdftoppm, the same run in Deno and Bun)
+#   5. the examples, run against the built package
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
