@@ -5,6 +5,7 @@
 //! earlier than the engine's clock, ids have the right prefix and are not reused.
 
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 use super::engine::{DisputeOutcome, DisputeRecord, Engine, PaymentRecord, Pending};
 use super::entry::{BalanceEntry, EntryType};
@@ -41,6 +42,22 @@ impl Engine {
         })
     }
 
+    /// Parses the id of a new object and refuses one already recorded in `existing`.
+    fn new_id<V>(
+        existing: &BTreeMap<Id, V>,
+        s: &str,
+        prefix: IdPrefix,
+    ) -> Result<Id, SettlementError> {
+        let id = Self::parse_id(s, prefix, "id")?;
+        if existing.contains_key(&id) {
+            return Err(SettlementError::DuplicateId {
+                field: "id",
+                id: id.to_string(),
+            });
+        }
+        Ok(id)
+    }
+
     fn push_entry(
         &mut self,
         rng: &mut dyn RandomSource,
@@ -72,13 +89,7 @@ impl Engine {
         amount: Money,
         captured_at: DateTime<Utc>,
     ) -> Result<(), SettlementError> {
-        let id = Self::parse_id(id, IdPrefix::Payment, "id")?;
-        if self.payments.contains_key(&id) {
-            return Err(SettlementError::DuplicateId {
-                field: "id",
-                id: id.to_string(),
-            });
-        }
+        let id = Self::new_id(&self.payments, id, IdPrefix::Payment)?;
         if !amount.is_positive() {
             return Err(SettlementError::NonPositiveAmount { field: "amount" });
         }
@@ -151,13 +162,7 @@ impl Engine {
         amount: Money,
         at: DateTime<Utc>,
     ) -> Result<(), SettlementError> {
-        let id = Self::parse_id(id, IdPrefix::Refund, "id")?;
-        if self.refunds.contains_key(&id) {
-            return Err(SettlementError::DuplicateId {
-                field: "id",
-                id: id.to_string(),
-            });
-        }
+        let id = Self::new_id(&self.refunds, id, IdPrefix::Refund)?;
         let payment_id = self.claim(payment_id, amount, at, "createdAt")?;
         let debit = amount
             .checked_neg()
@@ -178,13 +183,7 @@ impl Engine {
         amount: Money,
         at: DateTime<Utc>,
     ) -> Result<(), SettlementError> {
-        let id = Self::parse_id(id, IdPrefix::Dispute, "id")?;
-        if self.disputes.contains_key(&id) {
-            return Err(SettlementError::DuplicateId {
-                field: "id",
-                id: id.to_string(),
-            });
-        }
+        let id = Self::new_id(&self.disputes, id, IdPrefix::Dispute)?;
         self.claim(payment_id, amount, at, "createdAt")?;
         let currency = amount.currency();
         let fee = self.config.fees_for(currency).dispute_fee;
