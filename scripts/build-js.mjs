@@ -73,6 +73,8 @@ execFileSync(tsc, ['-p', join(root, 'js/tsconfig.json')], { stdio: 'inherit' });
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 cpSync(join(root, 'pkg-template'), pkg, { recursive: true });
+// The package's README is the repository's: its quickstart per runtime is what npm users need.
+cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(bindgen, 'full/vinr_bg.wasm'), join(dist, 'vinr_bg.wasm'));
 cpSync(join(bindgen, 'webhooks/vinr_webhooks_bg.wasm'), join(dist, 'vinr_webhooks_bg.wasm'));
 
