@@ -4,6 +4,7 @@
  * float.
  */
 import { callCore } from './core.js';
+import { VinrInvalidInputError } from './errors.js';
 
 /** An ISO 4217 currency as the SDK knows it. */
 export interface CurrencyInfo {
@@ -38,10 +39,20 @@ export const money = {
   },
 } as const;
 
-/** Wasm string parameters would coerce anything; the SDK refuses instead. */
-export function requireString(value: unknown, param: string): string {
+/**
+ * Wasm string parameters would coerce anything; the SDK refuses instead, with its typed error
+ * (`ErrorClass` lets a module throw its own subclass, e.g. `VinrSettlementError`).
+ */
+export function requireString(
+  value: unknown,
+  param: string,
+  ErrorClass: typeof VinrInvalidInputError = VinrInvalidInputError,
+): string {
   if (typeof value !== 'string') {
-    throw new TypeError(`${param} must be a string, got ${value === null ? 'null' : typeof value}`);
+    throw new ErrorClass(`${param} must be a string, got ${value === null ? 'null' : typeof value}`, {
+      code: 'parameter_invalid',
+      param,
+    });
   }
   return value;
 }

@@ -13,6 +13,7 @@
 import { callCore, type CoreExports } from './core.js';
 import { VinrError, VinrInternalError, VinrSettlementError } from './errors.js';
 import { cryptoRandom, type RandomFill } from './ids.js';
+import { requireString } from './money.js';
 import type {
   BalanceEntry,
   DecimalInput,
@@ -54,8 +55,7 @@ function requireObject(value: unknown, what: string): Record<string, unknown> {
 }
 
 function requireText(value: unknown, param: string): string {
-  if (typeof value !== 'string') throw invalid(param, `${param} must be a string`);
-  return value;
+  return requireString(value, param, VinrSettlementError);
 }
 
 /**

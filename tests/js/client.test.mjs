@@ -79,7 +79,8 @@ test('money helpers refuse what is not exact', () => {
   invalid(() => money.format(100, 'XYZ'), 'currency_unknown', 'currency');
   invalid(() => money.parse('1.001', 'EUR'), 'amount_too_precise', 'amount');
   invalid(() => money.parse('1,00', 'EUR'), 'amount_invalid', 'amount');
-  assert.throws(() => money.format(100, undefined), TypeError);
+  invalid(() => money.format(100, undefined), 'parameter_invalid', 'currency');
+  invalid(() => sdk.money.parse(10, 'EUR'), 'parameter_invalid', 'amount');
   assert.equal(money.parse('-0.5', 'EUR'), -50);
   assert.equal(money.format(-50, 'EUR'), '-0.50');
   const codes = money.currencies().map((c) => c.code);
