@@ -64,8 +64,9 @@ export class Vinr {
         throw configError(`unknown option '${name}'; known options: ${[...KNOWN_OPTIONS].join(', ')}`, 'option_unknown', name);
       }
     }
-    this.#secretKey = options.secretKey === undefined ? undefined : checkSecretKey(options.secretKey);
-    this.mode = this.#secretKey === undefined ? undefined : keyMode(this.#secretKey);
+    const key = options.secretKey === undefined ? undefined : checkSecretKey(options.secretKey);
+    this.#secretKey = key?.key;
+    this.mode = key?.mode;
     this.apiBase = checkApiBase(options.apiBase ?? (this.mode === 'live' ? LIVE_API_BASE : SANDBOX_API_BASE));
     this.maxNetworkRetries = checkInteger(options.maxNetworkRetries ?? 2, 'maxNetworkRetries', 0, 10);
     this.timeout = checkInteger(options.timeout ?? 80_000, 'timeout', 1, 600_000);
@@ -105,11 +106,12 @@ function normalizeArguments(optionsOrKey: VinrOptions | string | undefined, mayb
   return optionsOrKey;
 }
 
-function checkSecretKey(key: unknown): string {
+/** The key and its mode, as the core reads them; only secret keys pass. */
+function checkSecretKey(key: unknown): { key: string; mode: Mode } {
   if (typeof key !== 'string') {
     throw configError(`secretKey must be a string, got ${key === null ? 'null' : typeof key}`, 'option_invalid', 'secretKey');
   }
-  const parsed = JSON.parse(callCore((c) => c.parseApiKey(key, 'secretKey'), configFromCore)) as { kind: string };
+  const parsed = JSON.parse(callCore((c) => c.parseApiKey(key, 'secretKey'), configFromCore)) as { kind: string; mode: Mode };
   if (parsed.kind !== 'secret') {
     throw configError(
       'secretKey is a publishable key (pk_…); the server-side SDK needs a secret key (sk_live_… or sk_test_…)',
@@ -117,17 +119,13 @@ function checkSecretKey(key: unknown): string {
       'secretKey',
     );
   }
-  return key;
+  return { key, mode: parsed.mode };
 }
 
 function checkWebhookSecret(value: unknown): string | readonly string[] | undefined {
   if (value === undefined || typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((s) => typeof s === 'string')) return Object.freeze([...(value as string[])]);
   throw configError('webhookSecret must be a whsec_… string or an array of them', 'option_invalid', 'webhookSecret');
-}
-
-function keyMode(key: string): Mode {
-  return key.startsWith('sk_live_') ? 'live' : 'test';
 }
 
 function checkApiBase(value: unknown): string {
