@@ -66,6 +66,8 @@ function dropAsyncInit(js, dir) {
 
 wrapGlue(join(bindgen, 'full'), 'vinr');
 wrapGlue(join(bindgen, 'webhooks'), 'vinr_webhooks');
+wrapGlue(join(bindgen, 'sandbox'), 'vinr_sandbox');
+checkNoSandboxInMainWasm();
 
 const tsc = join(root, 'node_modules/.bin/tsc');
 execFileSync(tsc, ['-p', join(root, 'js/tsconfig.json')], { stdio: 'inherit' });
@@ -77,15 +79,31 @@ cpSync(join(root, 'pkg-template'), pkg, { recursive: true });
 cpSync(join(root, 'README.md'), join(pkg, 'README.md'));
 cpSync(join(bindgen, 'full/vinr_bg.wasm'), join(dist, 'vinr_bg.wasm'));
 cpSync(join(bindgen, 'webhooks/vinr_webhooks_bg.wasm'), join(dist, 'vinr_webhooks_bg.wasm'));
+cpSync(join(bindgen, 'sandbox/vinr_sandbox_bg.wasm'), join(dist, 'vinr_sandbox_bg.wasm'));
 
 const entry = (name) => join(root, 'js/src/entry', name);
+// Shipped code stays readable: unminified, with source maps (sources included), so a user's
+// stack trace names the SDK's functions and a debugger shows the TypeScript. Budgets are
+// measured on what a consumer's bundler emits with its own minification (see
+// checkWebhookEntrySize), which is what users ship.
 const common = {
   bundle: true,
-  minify: true,
+  minify: false,
+  sourcemap: true,
+  sourcesContent: true,
   target: 'es2022',
   legalComments: 'none',
   logLevel: 'warning',
-  alias: { '#core': join(bindgen, 'full/core.js'), '#webhooks-core': join(bindgen, 'webhooks/core.js') },
+  alias: {
+    '#core': join(bindgen, 'full/core.js'),
+    '#webhooks-core': join(bindgen, 'webhooks/core.js'),
+    '#sandbox-core': join(bindgen, 'sandbox/core.js'),
+  },
+};
+/** What `#wasm-base64`/`#sandbox-wasm-base64` resolve to in the inline entries. */
+const inlineAlias = {
+  full: { '#wasm-base64': join(bindgen, 'full/vinr_bg.wasm') },
+  sandbox: { '#sandbox-wasm-base64': join(bindgen, 'sandbox/vinr_sandbox_bg.wasm') },
 };
 
 /** Resolves `#webhooks-wasm-hex` to the webhook Wasm as one hex string. */
@@ -120,6 +138,19 @@ const builds = [
   },
   { in: 'webhooks-inline.ts', out: 'webhooks-inline.mjs', format: 'esm', platform: 'neutral', inlineWasm: 'webhooks' },
   { in: 'webhooks-inline.ts', out: 'webhooks-inline.cjs', format: 'cjs', platform: 'neutral', inlineWasm: 'webhooks' },
+  // @vinr/sdk/sandbox: the same entry pattern over the sandbox's own Wasm build.
+  { in: 'sandbox-node.ts', out: 'sandbox-node.mjs', format: 'esm', platform: 'node' },
+  { in: 'sandbox-node-cjs.ts', out: 'sandbox-node.cjs', format: 'cjs', platform: 'node' },
+  { in: 'sandbox-workerd.ts', out: 'sandbox-workerd.mjs', format: 'esm', platform: 'neutral', external: ['./vinr_sandbox_bg.wasm'] },
+  {
+    in: 'sandbox-edge-light.ts',
+    out: 'sandbox-edge-light.mjs',
+    format: 'esm',
+    platform: 'neutral',
+    external: ['./vinr_sandbox_bg.wasm?module'],
+  },
+  { in: 'sandbox-inline.ts', out: 'sandbox-inline.mjs', format: 'esm', platform: 'neutral', inlineWasm: 'sandbox' },
+  { in: 'sandbox-inline.ts', out: 'sandbox-inline.cjs', format: 'cjs', platform: 'neutral', inlineWasm: 'sandbox' },
 ];
 for (const b of builds) {
   await esbuild.build({
@@ -129,7 +160,7 @@ for (const b of builds) {
     format: b.format,
     platform: b.platform,
     external: b.external ?? [],
-    alias: b.inlineWasm === 'full' ? { ...common.alias, '#wasm-base64': join(bindgen, 'full/vinr_bg.wasm') } : common.alias,
+    alias: { ...common.alias, ...inlineAlias[b.inlineWasm] },
     // The webhook entry inlines hex, not base64: hex keeps each byte on a 2-character boundary,
     // so gzip still finds the Wasm's repeats; measured 10.9 KB gzip against 13.2 KB for base64
     // (20 KB Wasm), which is what fits the entry in its 15 KB budget.
@@ -137,14 +168,19 @@ for (const b of builds) {
     plugins: b.inlineWasm === 'webhooks' ? [hexWasm] : [],
   });
 }
+checkEntryGlue();
 
+// The glue modules' declarations refer to the build's `#…-core` aliases, which exist only here.
+const INTERNAL_DECLARATIONS = new Set(['core.d.ts', 'webhooks-core.d.ts', join('sandbox', 'core.d.ts')]);
 // Declarations: ESM (.d.ts) as tsc wrote them, and a CommonJS twin (.d.cts) so that
 // `require` users under moduleResolution node16/nodenext get types of the right kind.
 const types = join(root, 'target/js-types');
+// `@vinr/sdk/sandbox`'s types, at the path its export condition names.
+writeFileSync(join(types, 'sandbox.d.ts'), `export * from './sandbox/index.js';\n`);
 for (const file of walk(types)) {
   const rel = relative(types, file);
   // entry/ and core.d.ts describe internals that no public declaration refers to.
-  if (rel.startsWith('entry') || rel === 'core.d.ts' || rel === 'webhooks-core.d.ts') continue;
+  if (rel.startsWith('entry') || INTERNAL_DECLARATIONS.has(rel)) continue;
   const text = readFileSync(file, 'utf8');
   const target = join(dist, rel);
   mkdirSync(dirname(target), { recursive: true });
@@ -177,8 +213,47 @@ function printSizes() {
     });
   const kb = (n) => (n / 1024).toFixed(1).padStart(8) + ' KiB';
   console.log(`\n@vinr/sdk ${version} — pkg/dist sizes (gzip -9)`);
-  console.log('file'.padEnd(22) + 'raw'.padStart(12) + 'gzip'.padStart(12));
-  for (const [f, raw, gz] of rows) console.log(f.padEnd(22) + kb(raw) + kb(gz));
+  console.log('file'.padEnd(26) + 'raw'.padStart(12) + 'gzip'.padStart(12));
+  for (const [f, raw, gz] of rows) console.log(f.padEnd(26) + kb(raw) + kb(gz));
+}
+
+/**
+ * The main package's Wasm must not carry the simulator (REST-client users would download it):
+ * fails the build if `vinr_bg.wasm` exports anything of `SandboxCore`, e.g. after a feature
+ * leaks into the main build.
+ */
+function checkNoSandboxInMainWasm() {
+  const module = new WebAssembly.Module(readFileSync(join(bindgen, 'full/vinr_bg.wasm')));
+  const leaked = WebAssembly.Module.exports(module).filter((e) => e.name.toLowerCase().includes('sandboxcore'));
+  if (leaked.length > 0) {
+    console.error(`build-js: vinr_bg.wasm (the main entry's Wasm) exports the sandbox: ${leaked.map((e) => e.name).join(', ')}`);
+    process.exit(1);
+  }
+  const sandbox = new WebAssembly.Module(readFileSync(join(bindgen, 'sandbox/vinr_sandbox_bg.wasm')));
+  if (!WebAssembly.Module.exports(sandbox).some((e) => e.name.toLowerCase().includes('sandboxcore'))) {
+    console.error('build-js: vinr_sandbox_bg.wasm exports no SandboxCore: the sandbox build lost its bindings');
+    process.exit(1);
+  }
+}
+
+/**
+ * Each entry bundles exactly one build's glue: a sandbox entry that pulled in the main glue
+ * (through a module importing `#core`) would carry and run two Wasm builds' JS, and the main
+ * entry must not carry the sandbox's. Read from the source maps' lists of bundled files.
+ */
+function checkEntryGlue() {
+  const glueOf = (dir) => join(bindgen, dir, 'core.js');
+  for (const b of builds) {
+    const map = JSON.parse(readFileSync(join(dist, `${b.out}.map`), 'utf8'));
+    const sources = new Set(map.sources.map((s) => join(dist, s)));
+    const expected = b.out.startsWith('sandbox-') ? 'sandbox' : b.out.startsWith('webhooks-') ? 'webhooks' : 'full';
+    for (const dir of ['full', 'webhooks', 'sandbox']) {
+      if (sources.has(glueOf(dir)) !== (dir === expected)) {
+        console.error(`build-js: dist/${b.out} ${dir === expected ? 'lacks' : 'bundles'} the ${dir} Wasm glue`);
+        process.exit(1);
+      }
+    }
+  }
 }
 
 /**

@@ -57,6 +57,10 @@ build_wasm() {
 }
 
 build_wasm vinr vinr "$OUT/full" -Os
+# The sandbox's own Wasm (@vinr/sdk/sandbox): the SDK's bindings plus the simulator, built like
+# the main one. The main Wasm above is built without it, so REST-client users never download
+# the simulator (build-js.mjs checks that vinr_bg.wasm exports no SandboxCore).
+build_wasm vinr-sandbox-wasm vinr_sandbox "$OUT/sandbox" -Os
 # The edge build (15 KB gzip budget for JS + Wasm) uses Wasm SIMD: sha2 then takes its simd128
 # backend, measured both smaller (the unrolled scalar rounds are ~8 KB) and faster than the scalar
 # one; every runtime the entry targets has it (Node 16.4+, Deno, Bun, workerd, Chrome 91+,

@@ -29,6 +29,8 @@ pub enum ErrorType {
     PermissionError,
     IdempotencyError,
     RateLimitError,
+    /// A card was declined (402); the body also names the failed payment.
+    CardError,
     ApiError,
 }
 
@@ -40,16 +42,18 @@ impl ErrorType {
             ErrorType::PermissionError => "permission_error",
             ErrorType::IdempotencyError => "idempotency_error",
             ErrorType::RateLimitError => "rate_limit_error",
+            ErrorType::CardError => "card_error",
             ErrorType::ApiError => "api_error",
         }
     }
 
-    pub const ALL: [ErrorType; 6] = [
+    pub const ALL: [ErrorType; 7] = [
         ErrorType::InvalidRequestError,
         ErrorType::AuthenticationError,
         ErrorType::PermissionError,
         ErrorType::IdempotencyError,
         ErrorType::RateLimitError,
+        ErrorType::CardError,
         ErrorType::ApiError,
     ];
 
@@ -74,6 +78,10 @@ pub struct ApiError {
     /// The offending request parameter, for 400s.
     pub param: Option<String>,
     pub request_id: Option<String>,
+    /// The payment a card error refers to (it is stored, with status `failed`).
+    pub payment_id: Option<String>,
+    /// For 429: whole seconds to wait, sent as the `Retry-After` header (not in the body).
+    pub retry_after: Option<u64>,
 }
 
 /// Why a response body could not be read as an [`ApiError`].
@@ -96,6 +104,8 @@ impl ApiError {
             message,
             param: None,
             request_id: None,
+            payment_id: None,
+            retry_after: None,
         }
     }
 
@@ -155,6 +165,54 @@ impl ApiError {
         )
     }
 
+    /// 401 with a specific code (`api_key_missing`, `api_key_malformed`, …), so a client can
+    /// tell a missing key from a revoked one. The message must never contain the key.
+    pub fn unauthenticated(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(401, ErrorType::AuthenticationError, code, message.into())
+    }
+
+    /// 403 with a specific code (`test_mode_only`, `role_exceeds_creator`, …).
+    pub fn permission(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(403, ErrorType::PermissionError, code, message.into())
+    }
+
+    /// 404 for a path that names no route.
+    pub fn route_unknown(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            404,
+            ErrorType::InvalidRequestError,
+            "route_unknown",
+            message.into(),
+        )
+    }
+
+    /// A request-level failure that no single parameter explains (405, 413, a malformed
+    /// body): `status` and `code` as given, type `invalid_request_error`.
+    pub fn invalid_request(status: u16, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(status, ErrorType::InvalidRequestError, code, message.into())
+    }
+
+    /// 409: the first request with this `Idempotency-Key` is still being handled (its
+    /// changes are not yet durable). Safe to retry.
+    pub fn idempotency_in_progress(key: &str) -> ApiError {
+        ApiError::new(
+            409,
+            ErrorType::IdempotencyError,
+            "idempotency_request_in_progress",
+            format!(
+                "a request with Idempotency-Key '{key}' is still being handled; retry it shortly"
+            ),
+        )
+    }
+
+    /// 402: the card was declined; `code` is the decline reason.
+    pub fn card_declined(code: &str, message: impl Into<String>, payment_id: &str) -> ApiError {
+        ApiError {
+            payment_id: Some(payment_id.to_owned()),
+            ..ApiError::new(402, ErrorType::CardError, code, message.into())
+        }
+    }
+
     /// 429.
     pub fn rate_limited() -> ApiError {
         ApiError::new(
@@ -168,6 +226,11 @@ impl ApiError {
     /// 500.
     pub fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(500, ErrorType::ApiError, "internal_error", message.into())
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> ApiError {
@@ -184,6 +247,9 @@ impl ApiError {
         inner.insert("message".into(), Value::from(self.message.as_str()));
         if let Some(param) = &self.param {
             inner.insert("param".into(), Value::from(param.as_str()));
+        }
+        if let Some(payment) = &self.payment_id {
+            inner.insert("paymentId".into(), Value::from(payment.as_str()));
         }
         inner.insert(
             "requestId".into(),
@@ -216,6 +282,8 @@ impl ApiError {
             message: text("message")?.to_owned(),
             param: optional("param"),
             request_id: optional("requestId"),
+            payment_id: optional("paymentId"),
+            retry_after: None,
         })
     }
 }
@@ -350,6 +418,7 @@ mod tests {
             ApiError::not_found("refund", "re_1"),
             ApiError::idempotency_conflict("key").with_request_id("req_2"),
             ApiError::internal("x"),
+            ApiError::card_declined("card_declined", "declined", "pay_12345678"),
         ] {
             let back = ApiError::from_body_json(e.status, &e.to_body_json()).unwrap();
             assert_eq!(back, e);

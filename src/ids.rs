@@ -69,10 +69,12 @@ pub enum IdPrefix {
     Request,
     BalanceEntry,
     Account,
+    ApiKey,
+    TeamMember,
 }
 
 impl IdPrefix {
-    pub const ALL: [IdPrefix; 12] = [
+    pub const ALL: [IdPrefix; 14] = [
         IdPrefix::Payment,
         IdPrefix::Refund,
         IdPrefix::Dispute,
@@ -85,6 +87,8 @@ impl IdPrefix {
         IdPrefix::Request,
         IdPrefix::BalanceEntry,
         IdPrefix::Account,
+        IdPrefix::ApiKey,
+        IdPrefix::TeamMember,
     ];
 
     /// The prefix as written in ids, without the `_`.
@@ -102,6 +106,8 @@ impl IdPrefix {
             IdPrefix::Request => "req",
             IdPrefix::BalanceEntry => "be",
             IdPrefix::Account => "acct",
+            IdPrefix::ApiKey => "key",
+            IdPrefix::TeamMember => "mbr",
         }
     }
 

@@ -15,7 +15,7 @@ use crate::host::RandomSource;
 use crate::ids::{is_base62, random_base62};
 
 /// Live or test (sandbox). Objects of one mode do not exist in the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Live,

@@ -10,6 +10,7 @@ pub mod host;
 pub mod ids;
 pub mod keys;
 pub mod money;
+pub mod sandbox;
 pub mod settlement;
 pub mod webhook;
 

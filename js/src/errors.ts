@@ -52,6 +52,19 @@ export class VinrNotInitializedError extends VinrError {
   }
 }
 
+/**
+ * The sandbox's storage adapter failed: `append` rejected a request's change records, or
+ * `load` failed or returned contents the sandbox cannot restore. `cause` is the adapter's own
+ * error. A request rejected with this error may or may not have taken effect (the adapter may
+ * have stored its records before failing): like a dropped connection, retry it with the same
+ * `Idempotency-Key`. The sandbox reloads itself from the adapter before serving the next request.
+ */
+export class VinrStorageError extends VinrError {
+  override get name(): string {
+    return 'VinrStorageError';
+  }
+}
+
 /** Why `webhooks.verify` (or `verifyStandard`) refused a delivery. Stable: match on these. */
 export type SignatureVerificationErrorCode =
   | 'missing_header'

@@ -1,17 +1,12 @@
 /** VINR object ids: a prefix naming the object type and a base62 random part (`pay_3Nf9…`). */
 import { callCore } from './core.js';
 import { requireString } from './money.js';
+import type { RandomFill } from './random.js';
+
+export { cryptoRandom, type RandomFill } from './random.js';
 
 /** The prefixes of VINR object ids. */
-export type IdPrefix = 'pay' | 're' | 'dp' | 'cust' | 'setl' | 'po' | 'we' | 'evt' | 'pm' | 'req' | 'be' | 'acct';
-
-/** Fills its argument with cryptographically strong random bytes. */
-export type RandomFill = (bytes: Uint8Array) => void;
-
-/** The platform's CSPRNG: Web Crypto exists in every runtime the SDK supports. */
-export const cryptoRandom: RandomFill = (bytes) => {
-  globalThis.crypto.getRandomValues(bytes);
-};
+export type IdPrefix = 'pay' | 're' | 'dp' | 'cust' | 'setl' | 'po' | 'we' | 'evt' | 'pm' | 'req' | 'be' | 'acct' | 'key' | 'mbr';
 
 export function createIds(random: RandomFill) {
   return {

@@ -1,8 +1,9 @@
 /** `init()`: the explicit, idempotent load step for runtimes that need one. */
 import { loadCore } from './core.js';
+import type { WasmSource } from './wasm-instance.js';
 
 /** What `init()` accepts: the compiled module, its bytes, or a `fetch()` of the `.wasm`. */
-export type WasmSource = WebAssembly.Module | BufferSource | Response | Promise<Response>;
+export type { WasmSource };
 
 /**
  * Loads the Wasm core. Every entry of `@vinr/sdk` loads it synchronously at import, so there

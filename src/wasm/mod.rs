@@ -13,6 +13,8 @@ mod host;
 pub mod money;
 mod panic;
 pub mod primitives;
+#[cfg(feature = "sandbox-bindings")]
+pub mod sandbox;
 pub mod settlement;
 pub mod webhook;
 

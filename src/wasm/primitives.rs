@@ -15,7 +15,7 @@ pub fn generate_id(prefix: &str, fill: &js_sys::Function) -> Result<String, JsVa
         error::to_js(&ApiError::invalid_param(
             "prefix",
             "id_unknown_prefix",
-            "unknown id prefix; expected one of pay, re, dp, cust, setl, po, we, evt, pm, req, be, acct",
+            "unknown id prefix; expected one of pay, re, dp, cust, setl, po, we, evt, pm, req, be, acct, key, mbr",
         ))
     })?;
     let mut random = JsRandom::new(fill);

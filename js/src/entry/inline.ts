@@ -2,15 +2,9 @@
 // this file and compiled synchronously, so the import works with no bundler plugin, no file
 // permission and no top-level await. The cost is ~33% more bytes before gzip.
 import wasmBase64 from '#wasm-base64';
+import { decodeBase64 } from './base64.js';
 import { provideModule } from '../core.js';
 
 provideModule(new WebAssembly.Module(decodeBase64(wasmBase64)));
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 export * from '../index.js';

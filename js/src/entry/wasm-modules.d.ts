@@ -1,6 +1,7 @@
 // How the entries' Wasm imports look to TypeScript. The build (scripts/build-js.mjs) decides
 // what each specifier becomes: a `.wasm` module import kept for the runtime (workerd, Vercel
-// Edge), or the bytes inlined as base64 (`#wasm-base64`) or hex (`#webhooks-wasm-hex`).
+// Edge), or the bytes inlined as base64 (`#wasm-base64`, `#sandbox-wasm-base64`) or hex
+// (`#webhooks-wasm-hex`).
 declare module '*.wasm' {
   const module: WebAssembly.Module;
   export default module;
@@ -10,6 +11,10 @@ declare module '*.wasm?module' {
   export default module;
 }
 declare module '#wasm-base64' {
+  const base64: string;
+  export default base64;
+}
+declare module '#sandbox-wasm-base64' {
   const base64: string;
   export default base64;
 }

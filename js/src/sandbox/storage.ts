@@ -1,0 +1,82 @@
+/**
+ * Where a sandbox keeps its state between runs: a log of change records, written by the core
+ * and opaque to JS. The memory adapter is here; the file and IndexedDB adapters implement the
+ * same two methods.
+ */
+
+/**
+ * What a storage adapter holds: an optional snapshot (a whole state, as `sandbox.snapshot()`
+ * encodes it) and the change batches written after it, in the order they were appended.
+ */
+export interface SandboxStorageContents {
+  /** A state to start from; without one, the batches replay from an empty sandbox. */
+  snapshot?: Uint8Array | undefined;
+  /** Every batch appended after the snapshot, in append order. */
+  batches: readonly Uint8Array[];
+}
+
+/**
+ * A sandbox's persistence: an append-only log of change batches. Give one to
+ * `createSandbox({ storage })`; the sandbox loads it when it opens and appends every
+ * state-changing request's records before releasing that request's response.
+ *
+ * The contract an adapter can rely on, and must keep:
+ * - **One append in flight.** The sandbox calls `append` in the order it handled the requests,
+ *   and never calls it again before the previous call's promise settled. So the stored log is
+ *   always a prefix of the batches the sandbox produced; an adapter needs no ordering of its own.
+ * - **A synchronous adapter stays synchronous.** If `load` returns the contents rather than a
+ *   promise, the sandbox is usable as soon as `createSandbox` returns; if `append` returns
+ *   without a promise, the batch counts as stored at once.
+ * - **A failed append.** When `append` throws or rejects, that request (and any request handled
+ *   after it whose response is still pending) rejects with `VinrStorageError`, and before
+ *   serving anything else the sandbox calls `load` again and continues from what it returns.
+ *   An adapter that cannot tell whether the failed batch was stored may keep it or drop it:
+ *   either is a consistent log. It must not keep part of a batch.
+ * - **Opaque bytes.** Batches and snapshots are the core's encoding; store them as they are
+ *   (copy them if the adapter keeps them in memory: the caller may reuse the array).
+ */
+export interface SandboxStorage {
+  /**
+   * Everything stored, in write order; called when the sandbox opens (and when it must reload
+   * after a failed append). Empty contents (`{ batches: [] }`) make a new sandbox account,
+   * whose first batch is then appended.
+   */
+  load(): SandboxStorageContents | Promise<SandboxStorageContents>;
+  /**
+   * One request's change records, opaque bytes; calls arrive in handle order, one at a time.
+   * The request's response is released only after this resolves.
+   */
+  append(batch: Uint8Array): void | Promise<void>;
+}
+
+/** The adapter `memoryStorage()` returns: a `SandboxStorage` whose calls are synchronous. */
+export interface MemoryStorage extends SandboxStorage {
+  load(): SandboxStorageContents;
+  append(batch: Uint8Array): void;
+}
+
+/**
+ * A storage adapter that keeps the log in memory, synchronously. Hand the same adapter to a
+ * second `createSandbox({ storage })` to reopen the sandbox, in the same state, in the same
+ * process; `contents` may start it from what another adapter saved.
+ *
+ * ```ts
+ * const storage = memoryStorage();
+ * const a = createSandbox({ storage });
+ * // … requests against a …
+ * const b = createSandbox({ storage }); // same account, same keys, same objects
+ * ```
+ */
+export function memoryStorage(contents?: SandboxStorageContents): MemoryStorage {
+  // Copies in and out: the log must not change when a caller reuses or edits an array.
+  const snapshot = contents?.snapshot === undefined ? undefined : contents.snapshot.slice();
+  const batches: Uint8Array[] = contents === undefined ? [] : contents.batches.map((b) => b.slice());
+  return {
+    load() {
+      return { snapshot: snapshot?.slice(), batches: batches.map((b) => b.slice()) };
+    },
+    append(batch) {
+      batches.push(batch.slice());
+    },
+  };
+}

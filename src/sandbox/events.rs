@@ -1,0 +1,210 @@
+//! Events: every state change is recorded as a dotted event whose `data` is the object as it
+//! was at that moment. `GET /events` (filters `type` and `object`) and `GET /events/:id`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::ApiError;
+use crate::ids::IdPrefix;
+use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::list::{self, List};
+use crate::sandbox::params::Params;
+use crate::sandbox::store::{Collection, Kind, ModeState, Record};
+
+/// The request that caused an event (none for what the clock did).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct EventRequest {
+    pub id: String,
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventRecord {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub created_at: DateTime<Utc>,
+    pub livemode: bool,
+    pub data: Box<RawValue>,
+    pub request: Option<EventRequest>,
+    /// The id of `data`, and the payment it concerns (for refunds and disputes): what the
+    /// `object` filter and payment timelines match on.
+    pub object_id: String,
+    pub payment: Option<String>,
+}
+
+impl Record for EventRecord {
+    const KIND: Kind = Kind::Event;
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn collection(mode: &ModeState) -> &Collection<Self> {
+        &mode.events
+    }
+    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
+        &mut mode.events
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum EventObject {
+    Event,
+}
+
+/// An event on the wire: `{"id","object":"event","type","createdAt","livemode","data","request"}`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "Event"))]
+#[serde(rename_all = "camelCase")]
+pub struct EventWire<'a> {
+    pub id: &'a str,
+    pub object: EventObject,
+    #[serde(rename = "type")]
+    #[cfg_attr(test, ts(type = "EventType"))]
+    pub event_type: &'a str,
+    #[cfg_attr(test, ts(type = "string"))]
+    pub created_at: DateTime<Utc>,
+    pub livemode: bool,
+    /// The object the event is about, as it was then.
+    #[cfg_attr(
+        test,
+        ts(type = "Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember")
+    )]
+    pub data: &'a RawValue,
+    #[cfg_attr(test, ts(type = "EventRequest | null"))]
+    pub request: Option<&'a EventRequest>,
+}
+
+impl EventRecord {
+    pub fn wire(&self) -> EventWire<'_> {
+        EventWire {
+            id: &self.id,
+            object: EventObject::Event,
+            event_type: &self.event_type,
+            created_at: self.created_at,
+            livemode: self.livemode,
+            data: &self.data,
+            request: self.request.as_ref(),
+        }
+    }
+}
+
+/// Every event type the sandbox emits; `GET /events?type=` accepts these.
+pub const EVENT_TYPES: [&str; 22] = [
+    "payment.created",
+    "payment.authorized",
+    "payment.completed",
+    "payment.failed",
+    "payment.canceled",
+    "payment.refunded",
+    "payment.requires_action",
+    "refund.created",
+    "dispute.created",
+    "dispute.updated",
+    "dispute.closed",
+    "customer.created",
+    "customer.updated",
+    "customer.deleted",
+    "payment_method.created",
+    "payment_method.attached",
+    "api_key.created",
+    "api_key.rolled",
+    "api_key.revoked",
+    "team_member.created",
+    "team_member.updated",
+    "team_member.deleted",
+];
+
+/// Stores an event whose data is the JSON text `data`; returns the event's id.
+pub fn record(
+    ctx: &mut Ctx,
+    event_type: &str,
+    data: String,
+    object_id: &str,
+    payment: Option<&str>,
+) -> Result<String, ApiError> {
+    let data = RawValue::from_string(data)
+        .map_err(|e| ApiError::internal(format!("event data is not JSON: {e}")))?;
+    let id = ctx.new_id(IdPrefix::Event);
+    let event = EventRecord {
+        id: id.clone(),
+        event_type: event_type.to_owned(),
+        created_at: ctx.now,
+        livemode: ctx.livemode(),
+        data,
+        request: ctx.request.clone(),
+        object_id: object_id.to_owned(),
+        payment: payment.map(str::to_owned),
+    };
+    ctx.insert(event);
+    Ok(id)
+}
+
+/// Replaces the data of an event recorded earlier in the same request.
+pub fn set_data(ctx: &mut Ctx, event_id: &str, object: &impl Serialize) -> Result<(), ApiError> {
+    let data = RawValue::from_string(to_json(object)?)
+        .map_err(|e| ApiError::internal(format!("event data is not JSON: {e}")))?;
+    ctx.modify::<EventRecord>(event_id)?.data = data;
+    Ok(())
+}
+
+pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
+    params.finish()?;
+    let id = ctx.path_id(0).to_owned();
+    let event = ctx.find::<EventRecord>(&id, "event")?;
+    Reply::ok(&event.wire())
+}
+
+pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
+    let events = &ctx.store.mode(ctx.mode).events;
+    let query = list::read(&mut params, events)?;
+    let event_type = params.string("type", 64)?;
+    if let Some(t) = &event_type {
+        let family = t.strip_suffix(".*");
+        let known = EVENT_TYPES
+            .iter()
+            .any(|k| *k == t || family.is_some_and(|f| k.starts_with(&format!("{f}."))));
+        if !known {
+            return Err(ApiError::invalid_param(
+                "type",
+                "parameter_invalid",
+                format!(
+                    "unknown event type; known types: {}",
+                    EVENT_TYPES.join(", ")
+                ),
+            ));
+        }
+    }
+    let object = params.string("object", 80)?;
+    params.finish()?;
+    let matches = |e: &EventRecord| {
+        let type_ok = match &event_type {
+            None => true,
+            Some(t) => match t.strip_suffix(".*") {
+                Some(family) => e
+                    .event_type
+                    .strip_prefix(family)
+                    .is_some_and(|rest| rest.starts_with('.')),
+                None => e.event_type == *t,
+            },
+        };
+        let object_ok = match &object {
+            None => true,
+            Some(o) => e.object_id == *o || e.payment.as_deref() == Some(o.as_str()),
+        };
+        type_ok && object_ok
+    };
+    let (page, has_more) = list::page(events, &query, matches);
+    let body = to_json(&List::new(
+        page.iter().map(|e| e.wire()).collect(),
+        has_more,
+        "/v1/events",
+    ))?;
+    Ok(Reply { status: 200, body })
+}

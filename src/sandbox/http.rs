@@ -1,0 +1,285 @@
+//! The request and response as the handler sees them: bytes in, bytes out, no transport.
+//!
+//! The request's target may be a whole URL of any origin (`https://sandbox.api.vinr.com/v1/…`,
+//! `http://127.0.0.1:12111/v1/…`) or a bare path: only the path and query matter, so the same
+//! handler serves in-process and over HTTP.
+
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+/// Bodies above this are refused with 413 before any parsing.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Deeper JSON is refused with 400: no parameter of the API nests more than three levels.
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// One request, borrowed from the host.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    /// A URL (any scheme and origin) or a path starting with `/`.
+    pub url: &'a str,
+    /// In arrival order; names compare case-insensitively.
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+}
+
+impl Request<'_> {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+}
+
+/// One response: status, headers and the JSON body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn empty() -> Response {
+        Response {
+            status: 0,
+            headers: Vec::new(),
+            body: String::new(),
+        }
+    }
+
+    pub(crate) fn json(status: u16, body: String) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body,
+        }
+    }
+
+    pub(crate) fn error(err: &ApiError) -> Response {
+        Response::json(err.status, err.to_body_json().to_string())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn set_header(&mut self, name: &str, value: String) {
+        match self
+            .headers
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
+            Some(slot) => slot.1 = value,
+            None => self.headers.push((name.to_owned(), value)),
+        }
+    }
+}
+
+/// The path and the decoded query pairs of a request target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub path: String,
+    pub query: Vec<(String, String)>,
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Target, ApiError> {
+        let rest = match url.find("://") {
+            Some(scheme_end) => {
+                let after = &url[scheme_end + 3..];
+                match after.find(['/', '?', '#']) {
+                    Some(i) => &after[i..],
+                    None => "/",
+                }
+            }
+            None => url,
+        };
+        let rest = rest.split('#').next().unwrap_or("");
+        let (raw_path, raw_query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (rest, None),
+        };
+        if !raw_path.starts_with('/') {
+            return Err(ApiError::route_unknown(
+                "the request target must be a URL or a path starting with /v1/",
+            ));
+        }
+        let path = percent_decode(raw_path).ok_or_else(|| {
+            ApiError::route_unknown("the request path is not valid percent-encoded UTF-8")
+        })?;
+        let mut query = Vec::new();
+        for pair in raw_query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| percent_decode(&s.replace('+', " "));
+            match (decode(k), decode(v)) {
+                (Some(k), Some(v)) => query.push((k, v)),
+                _ => {
+                    return Err(ApiError::invalid_param(
+                        "query",
+                        "query_invalid",
+                        "the query string is not valid percent-encoded UTF-8",
+                    ))
+                }
+            }
+        }
+        Ok(Target { path, query })
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return Some(s.to_owned());
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Parses a request body into its top-level object: 413 above [`MAX_BODY_BYTES`], 400 for
+/// invalid JSON, for nesting deeper than [`MAX_JSON_DEPTH`] and for anything but an object.
+/// An empty body is an empty object (a capture with no parameters).
+pub fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::invalid_request(
+            413,
+            "body_too_large",
+            format!("the request body is over {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    // Checked before parsing so that no input makes the parser recurse deeply.
+    if json_depth_exceeds(body, MAX_JSON_DEPTH) {
+        return Err(ApiError::invalid_request(
+            400,
+            "body_too_deep",
+            format!("the request body nests deeper than {MAX_JSON_DEPTH} levels"),
+        ));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::invalid_request(
+            400,
+            "body_not_object",
+            "the request body must be a JSON object",
+        )),
+        Err(e) => Err(ApiError::invalid_request(
+            400,
+            "body_invalid_json",
+            format!(
+                "the request body is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )),
+    }
+}
+
+/// Whether brackets outside strings nest deeper than `limit`.
+fn json_depth_exceeds(body: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_of_any_origin_reduce_to_path_and_query() {
+        for url in [
+            "https://sandbox.api.vinr.com/v1/payments?limit=3&status=failed",
+            "http://127.0.0.1:12111/v1/payments?limit=3&status=failed",
+            "/v1/payments?limit=3&status=failed#frag",
+        ] {
+            let t = Target::parse(url).unwrap();
+            assert_eq!(t.path, "/v1/payments");
+            assert_eq!(
+                t.query,
+                vec![
+                    ("limit".to_string(), "3".to_string()),
+                    ("status".to_string(), "failed".to_string())
+                ]
+            );
+        }
+        assert_eq!(Target::parse("https://x.test").unwrap().path, "/");
+    }
+
+    #[test]
+    fn query_values_are_percent_and_plus_decoded() {
+        let t = Target::parse("/v1/payments?search=ada%40example.com&x=a+b").unwrap();
+        assert_eq!(t.query[0].1, "ada@example.com");
+        assert_eq!(t.query[1].1, "a b");
+        assert_eq!(
+            Target::parse("/v1/payments?search=%ff").unwrap_err().code,
+            "query_invalid"
+        );
+        assert_eq!(Target::parse("v1/x").unwrap_err().status, 404);
+    }
+
+    #[test]
+    fn bodies_are_limited_in_size_and_depth() {
+        assert!(parse_body(b"").unwrap().is_empty());
+        assert!(parse_body(b"  \n").unwrap().is_empty());
+        let big = vec![b' '; MAX_BODY_BYTES + 1];
+        assert_eq!(parse_body(&big).unwrap_err().status, 413);
+        let deep = format!("{}{}", "[".repeat(33), "]".repeat(33));
+        assert_eq!(
+            parse_body(deep.as_bytes()).unwrap_err().code,
+            "body_too_deep"
+        );
+        let ok_depth = format!("{{\"a\":{}1{}}}", "[".repeat(31), "]".repeat(31));
+        assert!(parse_body(ok_depth.as_bytes()).is_ok());
+        // Brackets inside strings do not count.
+        let in_string = format!("{{\"a\":\"{}\"}}", "[".repeat(100));
+        assert!(parse_body(in_string.as_bytes()).is_ok());
+        assert_eq!(parse_body(b"[1]").unwrap_err().code, "body_not_object");
+        assert_eq!(
+            parse_body(b"{\"a\":").unwrap_err().code,
+            "body_invalid_json"
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! Lists: `limit` (1–100, default 10), `startingAfter`, `endingBefore`; newest first; the
+//! body `{"object":"list","data":[…],"hasMore":bool,"url"}`.
+//!
+//! Cursors are object ids, resolved to the object's sequence number, so a page boundary stays
+//! put however many objects are created meanwhile.
+
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::sandbox::params::Params;
+use crate::sandbox::store::{Collection, Record};
+
+pub const DEFAULT_LIMIT: i64 = 10;
+pub const MAX_LIMIT: i64 = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum ListObject {
+    List,
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct List<T> {
+    pub object: ListObject,
+    pub data: Vec<T>,
+    /// Whether more objects lie beyond this page in the direction of travel.
+    pub has_more: bool,
+    pub url: String,
+}
+
+impl<T> List<T> {
+    pub fn new(data: Vec<T>, has_more: bool, url: &str) -> List<T> {
+        List {
+            object: ListObject::List,
+            data,
+            has_more,
+            url: url.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    None,
+    /// Older than this sequence number.
+    StartingAfter(u64),
+    /// Newer than this sequence number.
+    EndingBefore(u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListQuery {
+    pub limit: usize,
+    pub cursor: Cursor,
+}
+
+/// Reads `limit`, `startingAfter` and `endingBefore`; a cursor must name an object of
+/// `collection` in this mode.
+pub fn read<T: Record>(
+    params: &mut Params,
+    collection: &Collection<T>,
+) -> Result<ListQuery, ApiError> {
+    let limit = params
+        .integer("limit", 1, MAX_LIMIT)?
+        .unwrap_or(DEFAULT_LIMIT);
+    let after = params.string("startingAfter", 80)?;
+    let before = params.string("endingBefore", 80)?;
+    let resolve = |param: &str, id: &str| {
+        collection.seq_of(id).ok_or_else(|| {
+            ApiError::invalid_param(
+                param,
+                "resource_missing",
+                format!(
+                    "'{param}' names no {} of this list in this mode",
+                    T::KIND.as_str()
+                ),
+            )
+        })
+    };
+    let cursor = match (after, before) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid_param(
+                "endingBefore",
+                "parameters_exclusive",
+                "'startingAfter' and 'endingBefore' cannot be used together",
+            ))
+        }
+        (Some(id), None) => Cursor::StartingAfter(resolve("startingAfter", &id)?),
+        (None, Some(id)) => Cursor::EndingBefore(resolve("endingBefore", &id)?),
+        (None, None) => Cursor::None,
+    };
+    Ok(ListQuery {
+        limit: usize::try_from(limit).unwrap_or(10),
+        cursor,
+    })
+}
+
+/// One page of the objects that `keep`, newest first, and whether there are more.
+pub fn page<'a, T: Record>(
+    collection: &'a Collection<T>,
+    query: &ListQuery,
+    keep: impl Fn(&T) -> bool,
+) -> (Vec<&'a T>, bool) {
+    let take = query.limit + 1;
+    let mut items: Vec<&T> = match query.cursor {
+        Cursor::None => collection
+            .older_than(None)
+            .map(|(_, v)| v)
+            .filter(|v| keep(v))
+            .take(take)
+            .collect(),
+        Cursor::StartingAfter(seq) => collection
+            .older_than(Some(seq))
+            .map(|(_, v)| v)
+            .filter(|v| keep(v))
+            .take(take)
+            .collect(),
+        Cursor::EndingBefore(seq) => {
+            // The `limit` objects just newer than the cursor, still shown newest first.
+            let mut newer: Vec<&T> = collection
+                .newer_than(seq)
+                .map(|(_, v)| v)
+                .filter(|v| keep(v))
+                .take(take)
+                .collect();
+            let has_more = newer.len() > query.limit;
+            newer.truncate(query.limit);
+            newer.reverse();
+            return (newer, has_more);
+        }
+    };
+    let has_more = items.len() > query.limit;
+    items.truncate(query.limit);
+    (items, has_more)
+}

@@ -1,0 +1,253 @@
+//! Change records: the storage format of the sandbox.
+//!
+//! A record is one JSON line `{"k":"<key>","s":<seq>,"v":<value>}`; `v` is `null` when the
+//! object was deleted. Keys: `account`, `<mode>/clock`, `<mode>/<kind>/<id>`. A request's
+//! batch is the records of what it touched, as they are after the request; a snapshot is
+//! every record in a canonical order. Replaying a snapshot and the batches after it, in
+//! order, rebuilds the same state (and so the same snapshot bytes).
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use thiserror::Error;
+
+use crate::keys::Mode;
+use crate::sandbox::account::Account;
+use crate::sandbox::api_keys::{ApiKeyRecord, AuthIndex};
+use crate::sandbox::clock;
+use crate::sandbox::customers::Customer;
+use crate::sandbox::disputes::Dispute;
+use crate::sandbox::events::EventRecord;
+use crate::sandbox::idempotency::IdempotencyRecord;
+use crate::sandbox::payment_methods::PaymentMethodRecord;
+use crate::sandbox::payments::PaymentRecord;
+use crate::sandbox::refunds::Refund;
+use crate::sandbox::store::{Kind, Record, Store, Touched};
+use crate::sandbox::team::TeamMember;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum RestoreError {
+    #[error("change record {line} is not valid: {reason}")]
+    InvalidRecord { line: usize, reason: String },
+    #[error("the stored data holds no account record")]
+    NoAccount,
+}
+
+#[derive(Serialize)]
+struct LineOut<'a, V: Serialize> {
+    k: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<u64>,
+    v: Option<&'a V>,
+}
+
+#[derive(Deserialize)]
+struct LineIn<'a> {
+    k: &'a str,
+    s: Option<u64>,
+    #[serde(borrow)]
+    v: &'a RawValue,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ClockRecord {
+    offset_ms: i64,
+}
+
+fn mode_of(s: &str) -> Option<Mode> {
+    match s {
+        "live" => Some(Mode::Live),
+        "test" => Some(Mode::Test),
+        _ => None,
+    }
+}
+
+fn push_line<V: Serialize>(out: &mut Vec<u8>, key: &str, seq: Option<u64>, value: Option<&V>) {
+    // Our values always serialize; should one ever fail, its line is left out rather than
+    // writing half a record.
+    if let Ok(line) = serde_json::to_vec(&LineOut {
+        k: key,
+        s: seq,
+        v: value,
+    }) {
+        out.extend_from_slice(&line);
+        out.push(b'\n');
+    }
+}
+
+fn push_record<T: Record>(out: &mut Vec<u8>, store: &Store, mode: Mode, id: &str) {
+    let collection = T::collection(store.mode(mode));
+    let key = format!("{}/{}/{id}", mode.as_str(), T::KIND.as_str());
+    push_line(out, &key, collection.seq_of(id), collection.get(id));
+}
+
+fn push_touched(out: &mut Vec<u8>, store: &Store, touched: &Touched) {
+    match touched {
+        Touched::Account => {
+            let account = Account {
+                next_seq: store.next_seq,
+                ..store.account.clone()
+            };
+            push_line(out, "account", None, Some(&account));
+        }
+        Touched::Clock(mode) => {
+            let value = ClockRecord {
+                offset_ms: store.mode(*mode).clock_offset_ms,
+            };
+            push_line(out, &format!("{}/clock", mode.as_str()), None, Some(&value));
+        }
+        Touched::Record(mode, kind, id) => match kind {
+            Kind::Payment => push_record::<PaymentRecord>(out, store, *mode, id),
+            Kind::PaymentMethod => push_record::<PaymentMethodRecord>(out, store, *mode, id),
+            Kind::Customer => push_record::<Customer>(out, store, *mode, id),
+            Kind::Refund => push_record::<Refund>(out, store, *mode, id),
+            Kind::Dispute => push_record::<Dispute>(out, store, *mode, id),
+            Kind::Event => push_record::<EventRecord>(out, store, *mode, id),
+            Kind::ApiKey => push_record::<ApiKeyRecord>(out, store, *mode, id),
+            Kind::Member => push_record::<TeamMember>(out, store, *mode, id),
+            Kind::Idempotency => push_record::<IdempotencyRecord>(out, store, *mode, id),
+        },
+    }
+}
+
+/// The batch of what the current request touched (each record once, in a fixed order).
+pub fn batch(store: &mut Store) -> Option<Vec<u8>> {
+    let mut touched = std::mem::take(&mut store.touched);
+    if touched.is_empty() {
+        return None;
+    }
+    touched.sort();
+    touched.dedup();
+    let mut out = Vec::new();
+    for t in &touched {
+        push_touched(&mut out, store, t);
+    }
+    Some(out)
+}
+
+/// Every record, in canonical order: the account, the clocks, then per mode and kind by
+/// sequence number.
+pub fn snapshot(store: &Store) -> Vec<u8> {
+    let mut out = Vec::new();
+    push_touched(&mut out, store, &Touched::Account);
+    for mode in [Mode::Live, Mode::Test] {
+        push_touched(&mut out, store, &Touched::Clock(mode));
+    }
+    for mode in [Mode::Live, Mode::Test] {
+        for kind in Kind::ALL {
+            let ids: Vec<String> = match kind {
+                Kind::Payment => ids::<PaymentRecord>(store, mode),
+                Kind::PaymentMethod => ids::<PaymentMethodRecord>(store, mode),
+                Kind::Customer => ids::<Customer>(store, mode),
+                Kind::Refund => ids::<Refund>(store, mode),
+                Kind::Dispute => ids::<Dispute>(store, mode),
+                Kind::Event => ids::<EventRecord>(store, mode),
+                Kind::ApiKey => ids::<ApiKeyRecord>(store, mode),
+                Kind::Member => ids::<TeamMember>(store, mode),
+                Kind::Idempotency => ids::<IdempotencyRecord>(store, mode),
+            };
+            for id in ids {
+                push_touched(&mut out, store, &Touched::Record(mode, kind, id));
+            }
+        }
+    }
+    out
+}
+
+fn ids<T: Record>(store: &Store, mode: Mode) -> Vec<String> {
+    T::collection(store.mode(mode))
+        .iter()
+        .map(|(_, v)| v.key().to_owned())
+        .collect()
+}
+
+fn apply_record<T: Record>(
+    store: &mut Store,
+    mode: Mode,
+    id: &str,
+    seq: Option<u64>,
+    value: &RawValue,
+) -> Result<(), String> {
+    if value.get() == "null" {
+        T::collection_mut(store.mode_mut(mode)).remove(id);
+        return Ok(());
+    }
+    let parsed: T = serde_json::from_str(value.get()).map_err(|e| e.to_string())?;
+    if parsed.key() != id {
+        return Err("the record's key and its object's id differ".into());
+    }
+    let seq = seq.ok_or("an object record has no sequence number")?;
+    T::collection_mut(store.mode_mut(mode)).put(seq, parsed);
+    Ok(())
+}
+
+fn apply_line(store: &mut Option<Store>, line: &[u8]) -> Result<(), String> {
+    let line: LineIn = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    if line.k == "account" {
+        let account: Account = serde_json::from_str(line.v.get()).map_err(|e| e.to_string())?;
+        match store {
+            Some(s) => {
+                s.next_seq = account.next_seq;
+                s.account = account;
+            }
+            None => {
+                let mut s = Store::new(account.clone());
+                s.next_seq = account.next_seq;
+                *store = Some(s);
+            }
+        }
+        return Ok(());
+    }
+    let store = store
+        .as_mut()
+        .ok_or("a record came before the account record")?;
+    let mut parts = line.k.splitn(3, '/');
+    let mode = parts.next().and_then(mode_of).ok_or("unknown mode")?;
+    match (parts.next(), parts.next()) {
+        (Some("clock"), None) => {
+            let clock: ClockRecord =
+                serde_json::from_str(line.v.get()).map_err(|e| e.to_string())?;
+            store.mode_mut(mode).clock_offset_ms = clock.offset_ms;
+            Ok(())
+        }
+        (Some(kind), Some(id)) => {
+            let kind = Kind::parse(kind).ok_or("unknown record kind")?;
+            let (s, v) = (line.s, line.v);
+            match kind {
+                Kind::Payment => apply_record::<PaymentRecord>(store, mode, id, s, v),
+                Kind::PaymentMethod => apply_record::<PaymentMethodRecord>(store, mode, id, s, v),
+                Kind::Customer => apply_record::<Customer>(store, mode, id, s, v),
+                Kind::Refund => apply_record::<Refund>(store, mode, id, s, v),
+                Kind::Dispute => apply_record::<Dispute>(store, mode, id, s, v),
+                Kind::Event => apply_record::<EventRecord>(store, mode, id, s, v),
+                Kind::ApiKey => apply_record::<ApiKeyRecord>(store, mode, id, s, v),
+                Kind::Member => apply_record::<TeamMember>(store, mode, id, s, v),
+                Kind::Idempotency => apply_record::<IdempotencyRecord>(store, mode, id, s, v),
+            }
+        }
+        _ => Err("unknown record key".into()),
+    }
+}
+
+/// Rebuilds a store from a snapshot and the batches written after it.
+pub fn restore<'a>(
+    snapshot: Option<&'a [u8]>,
+    batches: impl Iterator<Item = &'a [u8]>,
+) -> Result<Store, RestoreError> {
+    let mut store: Option<Store> = None;
+    let mut line_no = 0usize;
+    for chunk in snapshot.into_iter().chain(batches) {
+        for line in chunk.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            line_no += 1;
+            apply_line(&mut store, line).map_err(|reason| RestoreError::InvalidRecord {
+                line: line_no,
+                reason,
+            })?;
+        }
+    }
+    let mut store = store.ok_or(RestoreError::NoAccount)?;
+    store.auth = AuthIndex::rebuild(&store);
+    clock::rebuild_jobs(&mut store);
+    store.touched.clear();
+    Ok(store)
+}

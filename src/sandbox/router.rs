@@ -1,0 +1,187 @@
+//! The route table: every endpoint of the sandbox as one row (method, path, handler, the
+//! permission it needs, who may call it). The role × route matrix is this data, which the
+//! tests walk.
+
+use crate::error::ApiError;
+use crate::sandbox::context::{Ctx, Reply};
+use crate::sandbox::params::Params;
+use crate::sandbox::roles::Permission;
+use crate::sandbox::{
+    api_keys, clock, customers, disputes, events, payment_methods, payments, refunds, team,
+};
+
+pub type Handler = fn(&mut Ctx, Params) -> Result<Reply, ApiError>;
+
+/// Who may call a route, beyond its permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Secret keys whose role has the permission.
+    Secret,
+    /// Also publishable keys (only `POST /payment_methods`).
+    Publishable,
+    /// Secret keys of test mode only (test helpers): 403 `test_mode_only` in live mode.
+    TestMode,
+}
+
+#[derive(Debug)]
+pub struct Route {
+    pub method: &'static str,
+    /// Segments; `:id` matches one segment and is passed to the handler.
+    pub path: &'static str,
+    pub handler: Handler,
+    pub permission: Permission,
+    pub access: Access,
+}
+
+macro_rules! routes {
+    ($( $method:literal $path:literal => $handler:path, $perm:ident, $access:ident; )*) => {
+        &[ $( Route { method: $method, path: $path, handler: $handler, permission: Permission::$perm, access: Access::$access }, )* ]
+    };
+}
+
+pub static ROUTES: &[Route] = routes! {
+    "POST"   "/v1/payments" => payments::create, WritePayments, Secret;
+    "GET"    "/v1/payments" => payments::list, ReadData, Secret;
+    "GET"    "/v1/payments/:id" => payments::retrieve, ReadData, Secret;
+    "POST"   "/v1/payments/:id/capture" => payments::capture, WritePayments, Secret;
+    "POST"   "/v1/payments/:id/cancel" => payments::cancel, WritePayments, Secret;
+    "GET"    "/v1/payments/:id/timeline" => payments::timeline, ReadData, Secret;
+    "POST"   "/v1/payment_methods" => payment_methods::create, WritePayments, Publishable;
+    "GET"    "/v1/payment_methods/:id" => payment_methods::retrieve, ReadData, Secret;
+    "POST"   "/v1/refunds" => refunds::create, Refund, Secret;
+    "GET"    "/v1/refunds" => refunds::list, ReadData, Secret;
+    "GET"    "/v1/refunds/:id" => refunds::retrieve, ReadData, Secret;
+    "POST"   "/v1/customers" => customers::create, WritePayments, Secret;
+    "GET"    "/v1/customers" => customers::list, ReadData, Secret;
+    "GET"    "/v1/customers/:id" => customers::retrieve, ReadData, Secret;
+    "PATCH"  "/v1/customers/:id" => customers::update, WritePayments, Secret;
+    "DELETE" "/v1/customers/:id" => customers::remove, WritePayments, Secret;
+    "GET"    "/v1/customers/:id/payment_methods" => customers::list_payment_methods, ReadData, Secret;
+    "POST"   "/v1/customers/:id/payment_methods" => customers::attach_payment_method, WritePayments, Secret;
+    "GET"    "/v1/disputes" => disputes::list, ReadData, Secret;
+    "GET"    "/v1/disputes/:id" => disputes::retrieve, ReadData, Secret;
+    "POST"   "/v1/disputes/:id/evidence" => disputes::submit_evidence, RespondToDisputes, Secret;
+    "GET"    "/v1/events" => events::list, ReadEvents, Secret;
+    "GET"    "/v1/events/:id" => events::retrieve, ReadEvents, Secret;
+    "POST"   "/v1/api_keys" => api_keys::create, ManageApiKeys, Secret;
+    "GET"    "/v1/api_keys" => api_keys::list, ReadApiKeys, Secret;
+    "POST"   "/v1/api_keys/:id/roll" => api_keys::roll, ManageApiKeys, Secret;
+    "DELETE" "/v1/api_keys/:id" => api_keys::revoke, ManageApiKeys, Secret;
+    "POST"   "/v1/team/members" => team::create, ManageTeam, Secret;
+    "GET"    "/v1/team/members" => team::list, ReadTeam, Secret;
+    "PATCH"  "/v1/team/members/:id" => team::update, ManageTeam, Secret;
+    "DELETE" "/v1/team/members/:id" => team::remove, ManageTeam, Secret;
+    "GET"    "/v1/test_helpers/clock" => clock::retrieve, TestHelpers, TestMode;
+    "POST"   "/v1/test_helpers/clock/advance" => clock::advance, TestHelpers, TestMode;
+    "POST"   "/v1/test_helpers/payments/:id/authenticate" => payments::authenticate, TestHelpers, TestMode;
+    "POST"   "/v1/test_helpers/payments/:id/dispute" => disputes::open_for_test, TestHelpers, TestMode;
+    "POST"   "/v1/test_helpers/disputes/:id/close" => disputes::close_for_test, TestHelpers, TestMode;
+};
+
+/// Why no route matched.
+#[derive(Debug)]
+pub enum Miss {
+    /// No route has this path.
+    NotFound(ApiError),
+    /// Routes have this path, with these methods.
+    MethodNotAllowed(ApiError, String),
+}
+
+/// The route for `method` and `path`, with the values of its `:id` segments.
+pub fn resolve(method: &str, path: &str) -> Result<(&'static Route, Vec<String>), Miss> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut allowed: Vec<&str> = Vec::new();
+    for route in ROUTES {
+        let Some(captured) = match_path(route.path, &segments) else {
+            continue;
+        };
+        if route.method.eq_ignore_ascii_case(method) {
+            return Ok((route, captured));
+        }
+        allowed.push(route.method);
+    }
+    if allowed.is_empty() {
+        return Err(Miss::NotFound(ApiError::route_unknown(format!(
+            "no route for {method} {}; see the API reference for the endpoints under /v1",
+            shorten(path)
+        ))));
+    }
+    let allow = allowed.join(", ");
+    Err(Miss::MethodNotAllowed(
+        ApiError::invalid_request(
+            405,
+            "method_not_allowed",
+            format!("{method} is not allowed here; allowed: {allow}"),
+        ),
+        allow,
+    ))
+}
+
+fn match_path(pattern: &str, segments: &[&str]) -> Option<Vec<String>> {
+    let parts: Vec<&str> = pattern.split('/').collect();
+    if parts.len() != segments.len() {
+        return None;
+    }
+    let mut captured = Vec::new();
+    for (p, s) in parts.iter().zip(segments) {
+        if *p == ":id" {
+            if s.is_empty() {
+                return None;
+            }
+            captured.push((*s).to_owned());
+        } else if p != s {
+            return None;
+        }
+    }
+    Some(captured)
+}
+
+/// Paths are echoed in messages only cut short.
+fn shorten(path: &str) -> String {
+    path.chars().take(80).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_with_ids() {
+        let (route, ids) = resolve("POST", "/v1/payments/pay_123/capture").unwrap();
+        assert_eq!(route.path, "/v1/payments/:id/capture");
+        assert_eq!(ids, vec!["pay_123".to_string()]);
+        let (route, _) = resolve("get", "/v1/payments/").unwrap();
+        assert_eq!(route.path, "/v1/payments");
+    }
+
+    #[test]
+    fn unknown_paths_and_methods_are_told_apart() {
+        match resolve("GET", "/v1/nothing") {
+            Err(Miss::NotFound(e)) => {
+                assert_eq!((e.status, e.code.as_str()), (404, "route_unknown"))
+            }
+            other => panic!("{other:?}"),
+        }
+        match resolve("PUT", "/v1/payments") {
+            Err(Miss::MethodNotAllowed(e, allow)) => {
+                assert_eq!(e.status, 405);
+                assert_eq!(allow, "POST, GET");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_route_is_unique() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {}",
+                    a.method,
+                    a.path
+                );
+            }
+        }
+    }
+}

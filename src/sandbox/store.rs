@@ -1,0 +1,273 @@
+//! Where the sandbox keeps its objects: one [`Collection`] per kind and mode, ordered by a
+//! global sequence number so that lists are newest first and stable under concurrent inserts
+//! (a new object always gets a higher number than every object a cursor has seen).
+//!
+//! Every write goes through [`Store`] methods that remember what they touched; after a request
+//! the touched records become its change batch (see `records.rs`).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::keys::Mode;
+
+/// The kinds of stored records; the second part of a record key (`test/payment/pay_…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Payment,
+    PaymentMethod,
+    Customer,
+    Refund,
+    Dispute,
+    Event,
+    ApiKey,
+    Member,
+    Idempotency,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::ApiKey,
+        Kind::Member,
+        Kind::Customer,
+        Kind::PaymentMethod,
+        Kind::Payment,
+        Kind::Refund,
+        Kind::Dispute,
+        Kind::Event,
+        Kind::Idempotency,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Payment => "payment",
+            Kind::PaymentMethod => "payment_method",
+            Kind::Customer => "customer",
+            Kind::Refund => "refund",
+            Kind::Dispute => "dispute",
+            Kind::Event => "event",
+            Kind::ApiKey => "api_key",
+            Kind::Member => "team_member",
+            Kind::Idempotency => "idempotency",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A stored object: serializable for the change log, addressable by its id.
+pub trait Record: Serialize + DeserializeOwned + Sized {
+    const KIND: Kind;
+    fn key(&self) -> &str;
+    fn collection(mode: &ModeState) -> &Collection<Self>;
+    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self>;
+}
+
+/// Objects of one kind, by sequence number, with an index by id.
+#[derive(Debug)]
+pub struct Collection<T> {
+    by_seq: BTreeMap<u64, T>,
+    index: HashMap<Box<str>, u64>,
+}
+
+impl<T> Default for Collection<T> {
+    fn default() -> Self {
+        Collection {
+            by_seq: BTreeMap::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Record> Collection<T> {
+    pub fn get(&self, id: &str) -> Option<&T> {
+        self.index.get(id).and_then(|seq| self.by_seq.get(seq))
+    }
+
+    pub fn seq_of(&self, id: &str) -> Option<u64> {
+        self.index.get(id).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_seq.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_seq.is_empty()
+    }
+
+    /// Oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &T)> {
+        self.by_seq.iter().map(|(s, v)| (*s, v))
+    }
+
+    /// Objects with a sequence number below `before` (all when `None`), newest first.
+    pub fn older_than(&self, before: Option<u64>) -> impl Iterator<Item = (u64, &T)> {
+        self.by_seq
+            .range(..before.unwrap_or(u64::MAX))
+            .rev()
+            .map(|(s, v)| (*s, v))
+    }
+
+    /// Objects with a sequence number above `after`, oldest first.
+    pub fn newer_than(&self, after: u64) -> impl Iterator<Item = (u64, &T)> {
+        self.by_seq
+            .range(after.saturating_add(1)..)
+            .map(|(s, v)| (*s, v))
+    }
+
+    pub(crate) fn put(&mut self, seq: u64, value: T) {
+        if let Some(old) = self.index.insert(value.key().into(), seq) {
+            if old != seq {
+                self.by_seq.remove(&old);
+            }
+        }
+        self.by_seq.insert(seq, value);
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        let seq = self.index.get(id)?;
+        self.by_seq.get_mut(seq)
+    }
+
+    pub(crate) fn remove(&mut self, id: &str) -> Option<T> {
+        let seq = self.index.remove(id)?;
+        self.by_seq.remove(&seq)
+    }
+}
+
+/// A delayed consequence that fires when its mode's clock passes `due`: it is derived from
+/// the stored objects (see `clock::rebuild_jobs`), so it needs no record of its own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Job {
+    pub due: DateTime<Utc>,
+    pub seq: u64,
+    pub kind: JobKind,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum JobKind {
+    /// An authorization not captured in time is canceled.
+    ExpireAuthorization,
+    /// The dispute test card opens a dispute a simulated day after capture.
+    OpenDispute,
+    /// A dispute without evidence at its `dueBy` is lost.
+    DisputeDeadline,
+}
+
+/// Everything of one mode. Objects of the other mode are not reachable from here, which is
+/// what makes an id of one mode a 404 in the other.
+#[derive(Debug, Default)]
+pub struct ModeState {
+    pub payments: Collection<crate::sandbox::payments::PaymentRecord>,
+    pub payment_methods: Collection<crate::sandbox::payment_methods::PaymentMethodRecord>,
+    pub customers: Collection<crate::sandbox::customers::CustomerRecord>,
+    pub refunds: Collection<crate::sandbox::refunds::Refund>,
+    pub disputes: Collection<crate::sandbox::disputes::Dispute>,
+    pub events: Collection<crate::sandbox::events::EventRecord>,
+    pub api_keys: Collection<crate::sandbox::api_keys::ApiKeyRecord>,
+    pub members: Collection<crate::sandbox::team::TeamMember>,
+    pub idempotency: Collection<crate::sandbox::idempotency::IdempotencyRecord>,
+    /// Milliseconds added to the host clock by `test_helpers/clock/advance`.
+    pub clock_offset_ms: i64,
+    /// Derived, not stored: rebuilt on restore.
+    pub jobs: BTreeSet<Job>,
+    /// The latest time this mode has seen, so that its clock never runs backwards even when
+    /// the host's does. Not stored: a reopened sandbox starts from the host clock again.
+    pub last_now: Option<DateTime<Utc>>,
+}
+
+/// A record that changed during the current request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Touched {
+    Record(Mode, Kind, String),
+    Clock(Mode),
+    Account,
+}
+
+/// The persistent state of the sandbox, plus the log of what the current request touched.
+#[derive(Debug)]
+pub struct Store {
+    pub account: crate::sandbox::account::Account,
+    pub next_seq: u64,
+    live: ModeState,
+    test: ModeState,
+    /// Derived from the API key records, not stored: rebuilt on restore.
+    pub auth: crate::sandbox::api_keys::AuthIndex,
+    pub touched: Vec<Touched>,
+}
+
+impl Store {
+    pub fn new(account: crate::sandbox::account::Account) -> Store {
+        Store {
+            account,
+            next_seq: 1,
+            live: ModeState::default(),
+            test: ModeState::default(),
+            auth: Default::default(),
+            touched: Vec::new(),
+        }
+    }
+
+    pub fn mode(&self, mode: Mode) -> &ModeState {
+        match mode {
+            Mode::Live => &self.live,
+            Mode::Test => &self.test,
+        }
+    }
+
+    pub fn mode_mut(&mut self, mode: Mode) -> &mut ModeState {
+        match mode {
+            Mode::Live => &mut self.live,
+            Mode::Test => &mut self.test,
+        }
+    }
+
+    pub fn get<T: Record>(&self, mode: Mode, id: &str) -> Option<&T> {
+        T::collection(self.mode(mode)).get(id)
+    }
+
+    /// Stores a new object under a fresh sequence number.
+    pub fn insert<T: Record>(&mut self, mode: Mode, value: T) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.touched.push(Touched::Account);
+        self.touched
+            .push(Touched::Record(mode, T::KIND, value.key().to_owned()));
+        T::collection_mut(self.mode_mut(mode)).put(seq, value);
+        seq
+    }
+
+    /// The object to change in place; the change is recorded.
+    pub fn modify<T: Record>(&mut self, mode: Mode, id: &str) -> Option<&mut T> {
+        let exists = T::collection(self.mode(mode)).get(id).is_some();
+        if exists {
+            self.touched
+                .push(Touched::Record(mode, T::KIND, id.to_owned()));
+        }
+        T::collection_mut(self.mode_mut(mode)).get_mut(id)
+    }
+
+    pub fn remove<T: Record>(&mut self, mode: Mode, id: &str) -> Option<T> {
+        let removed = T::collection_mut(self.mode_mut(mode)).remove(id);
+        if removed.is_some() {
+            self.touched
+                .push(Touched::Record(mode, T::KIND, id.to_owned()));
+        }
+        removed
+    }
+
+    pub fn set_clock_offset(&mut self, mode: Mode, offset_ms: i64) {
+        self.mode_mut(mode).clock_offset_ms = offset_ms;
+        self.touched.push(Touched::Clock(mode));
+    }
+
+    pub fn touch_account(&mut self) {
+        self.touched.push(Touched::Account);
+    }
+}

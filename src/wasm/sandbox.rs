@@ -1,0 +1,187 @@
+//! The simulator for JS (`@vinr/sdk/sandbox`): converts values and calls
+//! [`crate::sandbox::Sandbox`]. Every status, message and rule lives in the core.
+//!
+//! One request crosses the boundary as few times as possible: `handle` takes the request in
+//! primitive pieces and returns the body; the status, headers and change records of that same
+//! response are read afterwards with `status()`, `headers()` and `takeChanges()`.
+
+use chrono::{DateTime, Utc};
+use wasm_bindgen::prelude::*;
+
+use super::error;
+use super::host::JsRandom;
+use crate::error::ApiError;
+use crate::sandbox::{Request, Response, Sandbox, SandboxConfig};
+
+/// One sandbox: an account with its live and test modes, and everything in them.
+#[wasm_bindgen]
+pub struct SandboxCore {
+    sandbox: Sandbox,
+    last: Response,
+    changes: Option<Vec<u8>>,
+    changes_seq: u64,
+}
+
+#[wasm_bindgen]
+impl SandboxCore {
+    /// A new account (keys, owner, modes) at host time `host_now_ms`. Its first change records
+    /// (the account itself) are waiting in `takeChanges()`.
+    pub fn create(
+        config: &str,
+        host_now_ms: f64,
+        fill: &js_sys::Function,
+    ) -> Result<SandboxCore, JsValue> {
+        let config = parse_config(config)?;
+        let mut random = JsRandom::new(fill);
+        let (sandbox, batch) = Sandbox::create(config, host_time(host_now_ms)?, &mut random);
+        random.finish()?;
+        Ok(SandboxCore {
+            sandbox,
+            last: Response::empty(),
+            changes_seq: batch.seq,
+            changes: Some(batch.bytes),
+        })
+    }
+
+    /// Reopens a sandbox from what a storage adapter held: an optional snapshot, then the
+    /// change batches written after it, in order.
+    pub fn restore(
+        config: &str,
+        snapshot: Option<Vec<u8>>,
+        batches: Vec<js_sys::Uint8Array>,
+    ) -> Result<SandboxCore, JsValue> {
+        let config = parse_config(config)?;
+        let batches: Vec<Vec<u8>> = batches.iter().map(js_sys::Uint8Array::to_vec).collect();
+        let sandbox = Sandbox::restore(
+            config,
+            snapshot.as_deref(),
+            batches.iter().map(Vec::as_slice),
+        )
+        .map_err(|e| error::to_js(&ApiError::internal(e.to_string())))?;
+        Ok(SandboxCore {
+            sandbox,
+            last: Response::empty(),
+            changes: None,
+            changes_seq: 0,
+        })
+    }
+
+    /// Handles one request and returns its body. `headers` is `name\nvalue\n…` (HTTP forbids
+    /// newlines inside both). `fill` is the host's random source.
+    pub fn handle(
+        &mut self,
+        method: &str,
+        url: &str,
+        headers: &str,
+        body: &[u8],
+        host_now_ms: f64,
+        fill: &js_sys::Function,
+    ) -> Result<String, JsValue> {
+        let pairs = split_headers(headers);
+        let request = Request {
+            method,
+            url,
+            headers: &pairs,
+            body,
+        };
+        let mut random = JsRandom::new(fill);
+        let outcome = self
+            .sandbox
+            .handle(&request, host_time(host_now_ms)?, &mut random);
+        random.finish()?;
+        self.last = outcome.response;
+        match outcome.changes {
+            Some(batch) => {
+                self.changes_seq = batch.seq;
+                self.changes = Some(batch.bytes);
+            }
+            None => self.changes = None,
+        }
+        Ok(std::mem::take(&mut self.last.body))
+    }
+
+    /// The status of the last response.
+    pub fn status(&self) -> u16 {
+        self.last.status
+    }
+
+    /// The headers of the last response, as `name\nvalue\n…`.
+    pub fn headers(&self) -> String {
+        let mut out = String::new();
+        for (name, value) in &self.last.headers {
+            out.push_str(name);
+            out.push('\n');
+            out.push_str(value);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The change records of the last request (or of `create`), once; `undefined` when it
+    /// changed nothing or the sandbox records no changes.
+    #[wasm_bindgen(js_name = takeChanges)]
+    pub fn take_changes(&mut self) -> Option<Vec<u8>> {
+        self.changes.take()
+    }
+
+    /// The sequence number of the batch `takeChanges()` returned: hand it to `commit` once the
+    /// storage adapter accepted the batch.
+    #[wasm_bindgen(js_name = changesSeq)]
+    pub fn changes_seq(&self) -> f64 {
+        self.changes_seq as f64
+    }
+
+    /// Every batch up to `seq` is durable: idempotent requests whose first attempt wrote them
+    /// now replay instead of answering 409 `idempotency_request_in_progress`.
+    pub fn commit(&mut self, seq: f64) {
+        if seq.is_finite() && seq >= 0.0 {
+            self.sandbox.commit(seq as u64);
+        }
+    }
+
+    /// The whole state, deterministically encoded: equal states give equal bytes.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.sandbox.snapshot()
+    }
+
+    /// The owner's keys of both modes, as JSON:
+    /// `{"test":{"secretKey","publishableKey"},"live":{…}}`.
+    #[wasm_bindgen(js_name = ownerKeys)]
+    pub fn owner_keys(&self) -> String {
+        self.sandbox.owner_keys_json()
+    }
+
+    /// Sandbox time of the test mode (host time plus every advance), in milliseconds.
+    #[wasm_bindgen(js_name = testModeNow)]
+    pub fn test_mode_now(&self, host_now_ms: f64) -> Result<f64, JsValue> {
+        let now = self.sandbox.test_mode_now(host_time(host_now_ms)?);
+        Ok(now.timestamp_millis() as f64)
+    }
+}
+
+fn parse_config(config: &str) -> Result<SandboxConfig, JsValue> {
+    SandboxConfig::from_json(config).map_err(|e| error::to_js(&e))
+}
+
+fn host_time(ms: f64) -> Result<DateTime<Utc>, JsValue> {
+    let invalid = || {
+        error::to_js(&ApiError::invalid_param(
+            "clock",
+            "clock_invalid",
+            "the clock must return milliseconds since the Unix epoch, as Date.now() does",
+        ))
+    };
+    if !ms.is_finite() || ms.fract() != 0.0 || ms.abs() > 8.64e15 {
+        return Err(invalid());
+    }
+    DateTime::from_timestamp_millis(ms as i64).ok_or_else(invalid)
+}
+
+fn split_headers(text: &str) -> Vec<(&str, &str)> {
+    let mut parts = text.split('\n');
+    let mut pairs = Vec::new();
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        pairs.push((name, value));
+    }
+    pairs
+}
