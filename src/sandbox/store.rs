@@ -182,12 +182,13 @@ pub struct ModeState {
     pub last_now: Option<DateTime<Utc>>,
 }
 
-/// A record that changed during the current request.
+/// A record that changed during the current request. The order of the variants is the
+/// order of a batch: the account record comes first, as a restore needs it first.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Touched {
-    Record(Mode, Kind, String),
-    Clock(Mode),
     Account,
+    Clock(Mode),
+    Record(Mode, Kind, String),
 }
 
 /// The persistent state of the sandbox, plus the log of what the current request touched.
