@@ -25,6 +25,8 @@ pub mod events;
 mod http;
 mod idempotency;
 pub mod list;
+#[cfg(test)]
+mod param_types;
 mod params;
 pub mod payment_methods;
 pub mod payments;
@@ -36,6 +38,8 @@ pub mod roles;
 pub mod router;
 pub mod store;
 pub mod team;
+#[cfg(test)]
+mod ts_types;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;

@@ -1,3 +1,6 @@
+// Shared by two test crates (tests/sandbox.rs, tests/sandbox_properties.rs), each using a part.
+#![allow(dead_code)]
+
 //! Drives a `Sandbox` as a host would: a seeded random source, a manual clock, JSON in and out.
 
 use chrono::{DateTime, TimeZone, Utc};
