@@ -88,12 +88,20 @@ impl SandboxConfig {
             )
         })?;
         if let Some(limit) = config.rate_limit {
-            if limit.requests_per_second == 0 || limit.burst == Some(0) {
-                return Err(ApiError::invalid_param(
-                    "rateLimit",
-                    "option_invalid",
-                    "rateLimit.requestsPerSecond and rateLimit.burst must be at least 1",
-                ));
+            for (name, value) in [
+                (
+                    "rateLimit.requestsPerSecond",
+                    Some(limit.requests_per_second),
+                ),
+                ("rateLimit.burst", limit.burst),
+            ] {
+                if value == Some(0) {
+                    return Err(ApiError::invalid_param(
+                        name,
+                        "option_invalid",
+                        format!("{name} must be at least 1"),
+                    ));
+                }
             }
         }
         Ok(config)
@@ -287,7 +295,21 @@ impl Sandbox {
         host_now: DateTime<Utc>,
         random: &mut dyn RandomSource,
     ) -> Outcome {
-        let mut rng = RequestRandom::draw(random);
+        let mut seed = [0u8; 32];
+        random.fill_bytes(&mut seed);
+        self.handle_seeded(request, host_now, seed)
+    }
+
+    /// [`Sandbox::handle`] with the request's 32 random bytes drawn by the caller: a host whose
+    /// random source can fail draws them first, so that a failure never leaves a request
+    /// half-applied.
+    pub fn handle_seeded(
+        &mut self,
+        request: &Request,
+        host_now: DateTime<Utc>,
+        seed: [u8; 32],
+    ) -> Outcome {
+        let mut rng = RequestRandom::from_seed(seed);
         let request_id = Id::generate(IdPrefix::Request, &mut rng)
             .as_str()
             .to_owned();

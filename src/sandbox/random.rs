@@ -18,6 +18,10 @@ impl RequestRandom {
     pub fn draw(host: &mut dyn RandomSource) -> RequestRandom {
         let mut key = [0u8; 32];
         host.fill_bytes(&mut key);
+        RequestRandom::from_seed(key)
+    }
+
+    pub fn from_seed(key: [u8; 32]) -> RequestRandom {
         RequestRandom {
             key,
             counter: 0,

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::error;
 use super::host::JsRandom;
 use crate::error::ApiError;
+use crate::host::RandomSource;
 use crate::sandbox::{Request, Response, Sandbox, SandboxConfig};
 
 /// One sandbox: an account with its live and test modes, and everything in them.
@@ -32,9 +33,12 @@ impl SandboxCore {
         fill: &js_sys::Function,
     ) -> Result<SandboxCore, JsValue> {
         let config = parse_config(config)?;
+        let now = host_time(host_now_ms)?;
+        let mut seed = [0u8; 32];
         let mut random = JsRandom::new(fill);
-        let (sandbox, batch) = Sandbox::create(config, host_time(host_now_ms)?, &mut random);
+        random.fill_bytes(&mut seed);
         random.finish()?;
+        let (sandbox, batch) = Sandbox::create(config, now, &mut Seed(Some(seed)));
         Ok(SandboxCore {
             sandbox,
             last: Response::empty(),
@@ -84,11 +88,13 @@ impl SandboxCore {
             headers: &pairs,
             body,
         };
+        let now = host_time(host_now_ms)?;
+        // Drawn before anything changes: if the host's source throws, nothing was applied.
+        let mut seed = [0u8; 32];
         let mut random = JsRandom::new(fill);
-        let outcome = self
-            .sandbox
-            .handle(&request, host_time(host_now_ms)?, &mut random);
+        random.fill_bytes(&mut seed);
         random.finish()?;
+        let outcome = self.sandbox.handle_seeded(&request, now, seed);
         self.last = outcome.response;
         match outcome.changes {
             Some(batch) => {
@@ -159,6 +165,18 @@ impl SandboxCore {
     }
 }
 
+/// The 32 bytes drawn up front, handed to the core's one draw.
+struct Seed(Option<[u8; 32]>);
+
+impl RandomSource for Seed {
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        let seed = self.0.take().unwrap_or_default();
+        for (d, s) in dest.iter_mut().zip(seed.iter().cycle()) {
+            *d = *s;
+        }
+    }
+}
+
 fn parse_config(config: &str) -> Result<SandboxConfig, JsValue> {
     SandboxConfig::from_json(config).map_err(|e| error::to_js(&e))
 }
@@ -184,4 +202,10 @@ fn split_headers(text: &str) -> Vec<(&str, &str)> {
         pairs.push((name, value));
     }
     pairs
+}
+
+/// The instance's linear memory in bytes, for the memory benchmark (`benches/sandbox`).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
 }

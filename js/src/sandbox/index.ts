@@ -26,5 +26,7 @@ export {
   VinrNotInitializedError,
   VinrStorageError,
 } from '../errors.js';
-// The API's wire types, generated from the Rust structs (ts-rs), will be re-exported here:
-// export type * from './api-types.js';
+/** The API's wire types (objects, events, parameters), generated from the Rust structs. */
+export type * from './api-types.js';
+/** @internal The benchmark's view of the core; not API. */
+export { __sandboxBench } from './bench.js';

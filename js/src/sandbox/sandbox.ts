@@ -8,8 +8,8 @@
  * - opened from storage (`load` → `restore`, or `create` for an empty one) when the sandbox is
  *   created, synchronously if the adapter answers synchronously;
  * - retired when its state can no longer be trusted: an append failed (memory is ahead of
- *   storage), a panic dropped the Wasm instance it lives in (a panic in any sandbox drops the
- *   shared instance), or the host's random source threw inside a request;
+ *   storage), or a panic dropped the Wasm instance it lives in (a panic in any sandbox drops
+ *   the shared instance);
  * - reopened from storage, after every pending append settled, before the next request is
  *   served. Without storage there is nothing to reopen from: the sandbox is then lost, and says
  *   so on every call.
@@ -197,9 +197,10 @@ class SandboxImpl implements Sandbox {
         coreConfigError,
       );
     } catch (e) {
-      // A core error (an invalid clock reading) is raised before the request is applied. Any
-      // other failure (a panic, the random source throwing) may leave it half-applied.
-      if (!(e instanceof VinrError && e.code !== 'wasm_panic')) this.#retire(live);
+      // The core checks the clock reading and draws the request's random bytes before it
+      // applies anything, so those failures leave the state as it was. Only a panic may have
+      // left it half-applied.
+      if (e instanceof VinrInternalError) this.#retire(live, e);
       return Promise.reject(e);
     }
     const status = core.status();
@@ -227,7 +228,7 @@ class SandboxImpl implements Sandbox {
     const live = this.#live;
     if (live !== undefined) {
       if (sandboxWasm.isLive(live.exports) && live.journal?.failed !== true) return live;
-      this.#retire(live);
+      this.#retire(live, undefined);
     }
     if (this.#lost !== undefined) throw this.#lost;
     if (this.#opening !== undefined) return this.#opening;
@@ -259,16 +260,23 @@ class SandboxImpl implements Sandbox {
     return live;
   }
 
-  /** Stops serving from `live` (see the module comment). */
-  #retire(live: Live): void {
+  /**
+   * Stops serving from `live` (see the module comment). `cause` is what broke it during a
+   * request; `undefined` when a panic elsewhere dropped the instance it lived in.
+   */
+  #retire(live: Live, cause: unknown): void {
     if (this.#live !== live) return;
     this.#live = undefined;
     this.#retired = live.journal;
     if (this.#storage === undefined) {
+      const why =
+        cause === undefined
+          ? 'an internal error in the Wasm core (in another sandbox sharing its instance)'
+          : 'an internal error in the Wasm core';
       this.#lost = new VinrInternalError(
-        "the sandbox's state was lost to an internal error in the Wasm core; create a new sandbox " +
+        `the sandbox's state was lost to ${why}; create a new sandbox ` +
           '(give it storage, e.g. memoryStorage(), to have it reload by itself after such an error)',
-        { code: 'sandbox_state_lost' },
+        { code: 'sandbox_state_lost', cause },
       );
     }
     if (sandboxWasm.isLive(live.exports)) {

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The sandbox benchmark, in one run:
+#   1. `cargo bench --bench sandbox`: the flow through the core's handler, native;
+#   2. `node --expose-gc benches/sandbox/bench.mjs`: the flow through `sandbox.fetch` and straight
+#      into the Wasm core (release pkg/), memory per stored payment, and the peer, localstripe,
+#      over HTTP next to the sandbox served over node:http.
+# localstripe (pinned in benches/sandbox/requirements.txt) goes into benches/sandbox/.venv
+# (git-ignored) and listens on a free port of 127.0.0.1 for the run only.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+wasm=pkg/dist/vinr_sandbox_bg.wasm
+if [ ! -f "$wasm" ] || [ -n "$(find src js/src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]; then
+  step "build pkg/ (release)"
+  bash scripts/build.sh
+fi
+
+step "native core"
+cargo bench --quiet --locked -p vinr --bench sandbox
+
+venv=benches/sandbox/.venv
+if [ ! -x "$venv/bin/localstripe" ]; then
+  step "installing localstripe into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet -r benches/sandbox/requirements.txt
+fi
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$venv/bin/localstripe" --port "$port" > /dev/null 2>&1 &
+peer=$!
+trap 'kill $peer 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1)" 2>/dev/null && break
+  sleep 0.1
+done
+
+step "Node: sandbox.fetch, the Wasm core, memory, and localstripe over HTTP"
+node --expose-gc benches/sandbox/bench.mjs --localstripe "$port"

@@ -1,0 +1,302 @@
+// The API's behaviour, as data: every scenario is a fresh account driven through `fetch`.
+// runner.mjs runs them; tests/js/sandbox-conformance.test.mjs runs them in-process (and the
+// local server's tests will run the same list over HTTP).
+
+const card = (number) => ({ type: 'card', card: { number, expMonth: 12, expYear: 2030, cvc: '123' } });
+const newCard = (number, as = 'pm') => ({ key: 'pk', method: 'POST', path: '/v1/payment_methods', body: card(number), save: { [as]: 'id' } });
+const pay = (amount, extra = {}) => ({ method: 'POST', path: '/v1/payments', body: { amount, currency: 'EUR', paymentMethod: '{pm}', ...extra } });
+const advance = (seconds) => ({ method: 'POST', path: '/v1/test_helpers/clock/advance', body: { seconds } });
+const error = (code, param) => ({ error: { code, ...(param ? { param } : {}), requestId: '$prefix:req_' } });
+
+const declines = [
+  ['4000000000000002', 'card_declined'],
+  ['4000000000009995', 'insufficient_funds'],
+  ['4000000000009987', 'lost_card'],
+  ['4000000000009979', 'stolen_card'],
+  ['4000000000000069', 'expired_card'],
+  ['4000000000000127', 'incorrect_cvc'],
+  ['4000000000000119', 'processing_error'],
+];
+
+export const scenarios = [
+  {
+    name: 'a payment completes and is refunded in parts until exhausted',
+    steps: [
+      newCard('4242 4242 4242 4242'),
+      { ...pay(5000, { metadata: { 'Order-ID': 'A 1' } }), expect: { status: 200, body: { object: 'payment', status: 'completed', amountCaptured: 5000, metadata: { 'Order-ID': 'A 1' }, card: { brand: 'visa', last4: '4242' }, livemode: false } }, save: { pay: 'id' } },
+      { method: 'POST', path: '/v1/refunds', body: { payment: '{pay}', amount: 1000 }, expect: { status: 200, body: { object: 'refund', amount: 1000, payment: '{pay}', status: 'succeeded' } } },
+      { method: 'POST', path: '/v1/refunds', body: { payment: '{pay}', amount: 1500 } },
+      { method: 'POST', path: '/v1/refunds', body: { payment: '{pay}' }, expect: { status: 200, body: { amount: 2500 } } },
+      { method: 'POST', path: '/v1/refunds', body: { payment: '{pay}', amount: 1 }, expect: { status: 400, body: error('amount_exceeds_refundable', 'amount') } },
+      { method: 'GET', path: '/v1/payments/{pay}', expect: { status: 200, body: { amountRefunded: 5000 } } },
+      { method: 'GET', path: '/v1/refunds?payment={pay}', expect: { status: 200, body: { object: 'list', data: '$len:3', hasMore: false } } },
+      { method: 'GET', path: '/v1/payments/{pay}/timeline', expect: { status: 200, body: { data: [{ type: 'authorization' }, { type: 'capture' }, { type: 'refund', amount: 1000 }, { type: 'refund' }, { type: 'refund' }] } } },
+      { method: 'GET', path: '/v1/events?type=payment.refunded', expect: { status: 200, body: { data: '$len:3' } } },
+    ],
+  },
+  {
+    name: 'an authorization is captured in part, and another expires after 7 days',
+    steps: [
+      newCard('4242424242424242'),
+      { ...pay(8000, { capture: false }), expect: { status: 200, body: { status: 'authorized', amountCaptured: 0, authorizationExpiresAt: '$string' } }, save: { pay: 'id' } },
+      { method: 'POST', path: '/v1/payments/{pay}/capture', body: { amount: 9000 }, expect: { status: 400, body: error('amount_exceeds_authorized', 'amount') } },
+      { method: 'POST', path: '/v1/payments/{pay}/capture', body: { amount: 6000 }, expect: { status: 200, body: { status: 'completed', amountCaptured: 6000 } } },
+      { method: 'POST', path: '/v1/payments/{pay}/capture', expect: { status: 400, body: error('payment_unexpected_state') } },
+      { ...pay(1000, { capture: false }), save: { held: 'id' } },
+      advance(7 * 86400),
+      { method: 'GET', path: '/v1/payments/{held}', expect: { status: 200, body: { status: 'canceled', cancellationReason: 'authorization_expired' } } },
+      { ...pay(1000, { capture: false }), save: { other: 'id' } },
+      { method: 'POST', path: '/v1/payments/{other}/cancel', body: { reason: 'duplicate' }, expect: { status: 200, body: { status: 'canceled', cancellationReason: 'duplicate' } } },
+    ],
+  },
+  ...declines.map(([number, code]) => ({
+    name: `test card ${number} is declined with ${code}`,
+    steps: [
+      newCard(number),
+      { ...pay(1200), expect: { status: 402, body: { error: { type: 'card_error', code, paymentId: '$prefix:pay_' } } }, save: { failed: 'error.paymentId' } },
+      { method: 'GET', path: '/v1/payments/{failed}', expect: { status: 200, body: { status: 'failed', failureCode: code } } },
+      { method: 'GET', path: '/v1/payments?status=failed', expect: { status: 200, body: { data: [{ id: '{failed}' }] } } },
+      { method: 'GET', path: '/v1/events?object={failed}', expect: { status: 200, body: { data: [{ type: 'payment.failed' }, { type: 'payment.created' }] } } },
+    ],
+  })),
+  {
+    name: '3-D Secure: requires_action until the authenticate helper succeeds or fails',
+    steps: [
+      newCard('4000002760003184'),
+      { ...pay(1500), expect: { status: 200, body: { status: 'requires_action', nextAction: { type: 'authenticate' } } }, save: { pay: 'id' } },
+      { method: 'POST', path: '/v1/test_helpers/payments/{pay}/authenticate', body: { outcome: 'succeed' }, expect: { status: 200, body: { status: 'completed', nextAction: null } } },
+      { ...pay(1500), save: { second: 'id' } },
+      { method: 'POST', path: '/v1/test_helpers/payments/{second}/authenticate', body: { outcome: 'fail' }, expect: { status: 200, body: { status: 'failed', failureCode: 'authentication_failed' } } },
+      { method: 'GET', path: '/v1/payments/{second}/timeline', expect: { status: 200, body: { data: [{ type: 'three_d_secure', outcome: 'required' }, { type: 'three_d_secure', outcome: 'failed' }] } } },
+    ],
+  },
+  {
+    name: 'the dispute card opens a dispute a day later; no evidence by dueBy loses it',
+    steps: [
+      newCard('4000000000000259'),
+      { ...pay(4200), save: { pay: 'id' } },
+      { method: 'GET', path: '/v1/disputes', expect: { status: 200, body: { data: '$len:0' } } },
+      advance(86400),
+      { method: 'GET', path: '/v1/disputes', expect: { status: 200, body: { data: [{ payment: '{pay}', reason: 'fraudulent', status: 'needs_response', amount: 4200 }] } }, save: { dp: 'data.0.id' } },
+      { method: 'GET', path: '/v1/payments?search={dp}', expect: { status: 200, body: { data: [{ id: '{pay}', dispute: '{dp}' }] } } },
+      advance(7 * 86400 + 1),
+      { method: 'GET', path: '/v1/disputes/{dp}', expect: { status: 200, body: { status: 'lost', closedAt: '$string' } } },
+      { method: 'POST', path: '/v1/disputes/{dp}/evidence', body: { text: 'too late' }, expect: { status: 400, body: error('dispute_deadline_passed') } },
+    ],
+  },
+  {
+    name: 'dispute evidence is submitted once; the test helper decides',
+    steps: [
+      newCard('4242424242424242'),
+      { ...pay(3000), save: { pay: 'id' } },
+      { method: 'POST', path: '/v1/test_helpers/payments/{pay}/dispute', body: { reason: 'product_not_received' }, expect: { status: 200, body: { status: 'needs_response', dueBy: '$string' } }, save: { dp: 'id' } },
+      { method: 'POST', path: '/v1/disputes/{dp}/evidence', body: {}, expect: { status: 400, body: error('parameter_missing', 'text') } },
+      { method: 'POST', path: '/v1/disputes/{dp}/evidence', body: { text: 'Signed for on delivery', files: ['pod.pdf'] }, expect: { status: 200, body: { status: 'under_review', evidence: { text: 'Signed for on delivery', files: ['pod.pdf'] } } } },
+      { method: 'POST', path: '/v1/disputes/{dp}/evidence', body: { text: 'more' }, expect: { status: 400, body: error('evidence_already_submitted') } },
+      { method: 'POST', path: '/v1/test_helpers/disputes/{dp}/close', body: { outcome: 'won' }, expect: { status: 200, body: { status: 'won' } } },
+      { method: 'GET', path: '/v1/events?type=dispute.*', expect: { status: 200, body: { data: [{ type: 'dispute.closed' }, { type: 'dispute.updated' }, { type: 'dispute.created' }] } } },
+    ],
+  },
+  {
+    name: 'live and test modes never share objects, and test cards do not clear in live mode',
+    steps: [
+      newCard('4242424242424242'),
+      { ...pay(1000), save: { pay: 'id' } },
+      { key: 'liveSk', method: 'GET', path: '/v1/payments/{pay}', expect: { status: 404, body: error('resource_missing', 'id') } },
+      { key: 'liveSk', method: 'GET', path: '/v1/payments', expect: { status: 200, body: { data: '$len:0' } } },
+      { key: 'livePk', method: 'POST', path: '/v1/payment_methods', body: card('4242424242424242'), expect: { status: 400, body: error('test_card_in_live_mode', 'card.number') } },
+      { key: 'livePk', method: 'POST', path: '/v1/payment_methods', body: card('5555555555554444'), expect: { status: 200, body: { livemode: true, card: { brand: 'mastercard' } } } },
+      { key: 'liveSk', method: 'POST', path: '/v1/test_helpers/clock/advance', body: { seconds: 60 }, expect: { status: 403, body: error('test_mode_only') } },
+      { key: 'liveSk', method: 'GET', path: '/v1/events', expect: { status: 200, body: { data: [{ livemode: true }] } } },
+    ],
+  },
+  {
+    name: 'missing, malformed, unknown and wrong-kind keys are distinct 401s',
+    steps: [
+      { key: null, method: 'GET', path: '/v1/payments', expect: { status: 401, body: error('api_key_missing') } },
+      { key: null, headers: { Authorization: 'Token abc' }, method: 'GET', path: '/v1/payments', expect: { status: 401, body: error('api_key_malformed') } },
+      { key: null, headers: { Authorization: 'Bearer sk_test_00000000000000000000000000000000' }, method: 'GET', path: '/v1/payments', expect: { status: 401, body: error('api_key_unknown') } },
+      { key: 'pk', method: 'GET', path: '/v1/payments', expect: { status: 401, body: error('api_key_wrong_kind') } },
+      { key: null, headers: { 'X-Api-Key': '{sk}' }, method: 'GET', path: '/v1/payments', expect: { status: 200 } },
+    ],
+  },
+  {
+    name: 'a rolled key answers 401 at once; a revoked one too',
+    steps: [
+      { method: 'POST', path: '/v1/api_keys', body: { type: 'secret', role: 'developer', name: 'CI' }, expect: { status: 200, body: { object: 'api_key', role: 'developer', secret: '$prefix:sk_test_', status: 'active' } }, save: { key: 'id', old: 'secret' } },
+      { method: 'GET', path: '/v1/api_keys', expect: { status: 200, body: { data: [{ id: '{key}', secret: '$absent' }, { secret: '$absent' }, { secret: '$absent' }] } } },
+      { method: 'POST', path: '/v1/api_keys/{key}/roll', expect: { status: 200, body: { rolledAt: '$string' } }, save: { new: 'secret' } },
+      { key: '$old', method: 'GET', path: '/v1/payments', expect: { status: 401, body: error('api_key_expired') } },
+      { key: '$new', method: 'GET', path: '/v1/payments', expect: { status: 200 } },
+      { method: 'DELETE', path: '/v1/api_keys/{key}', expect: { status: 200, body: { status: 'revoked' } } },
+      { key: '$new', method: 'GET', path: '/v1/payments', expect: { status: 401, body: error('api_key_expired') } },
+    ],
+  },
+  {
+    name: 'keys and team grants never exceed their creator, per mode',
+    steps: [
+      { method: 'POST', path: '/v1/api_keys', body: { type: 'secret', role: 'developer' }, save: { dev: 'secret' } },
+      { key: '$dev', method: 'POST', path: '/v1/api_keys', body: { type: 'secret', role: 'administrator' }, expect: { status: 403, body: error('role_exceeds_creator', 'role') } },
+      { key: '$dev', method: 'POST', path: '/v1/api_keys', body: { type: 'secret', role: 'support' }, expect: { status: 200, body: { role: 'support' } } },
+      { key: '$dev', method: 'POST', path: '/v1/team/members', body: { email: 'a@example.com', role: 'support' }, expect: { status: 403, body: error('forbidden') } },
+      { method: 'POST', path: '/v1/team/members', body: { email: 'ana@example.com', role: 'analyst' }, expect: { status: 200, body: { object: 'team_member', role: 'analyst', livemode: false } }, save: { member: 'id' } },
+      { method: 'PATCH', path: '/v1/team/members/{member}', body: { role: 'support' }, expect: { status: 200, body: { role: 'support' } } },
+      { key: 'liveSk', method: 'GET', path: '/v1/team/members', expect: { status: 200, body: { data: [{ role: 'owner', livemode: true }] } } },
+      { method: 'DELETE', path: '/v1/team/members/{member}', expect: { status: 200, body: { deleted: true } } },
+      { method: 'GET', path: '/v1/team/members', expect: { status: 200, body: { data: [{ role: 'owner' }] } }, save: { owner: 'data.0.id' } },
+      { method: 'DELETE', path: '/v1/team/members/{owner}', expect: { status: 400, body: error('last_owner') } },
+    ],
+  },
+  {
+    name: 'idempotent retries replay; other parameters conflict',
+    steps: [
+      newCard('4242424242424242'),
+      { ...pay(700), headers: { 'Idempotency-Key': 'order-1' }, expect: { status: 200, headers: { 'idempotent-replayed': null } }, save: { pay: 'id' } },
+      { ...pay(700), headers: { 'Idempotency-Key': 'order-1' }, repeat: 3, expect: { status: 200, body: { id: '{pay}' }, headers: { 'idempotent-replayed': 'true' } } },
+      { ...pay(701), headers: { 'Idempotency-Key': 'order-1' }, expect: { status: 409, body: { error: { type: 'idempotency_error', code: 'idempotency_key_reused' } } } },
+      { key: 'liveSk', method: 'GET', path: '/v1/payments', expect: { status: 200, body: { data: '$len:0' } } },
+      { method: 'GET', path: '/v1/payments', expect: { status: 200, body: { data: '$len:1' } } },
+      { ...pay(700), headers: { 'Idempotency-Key': 'x'.repeat(256) }, expect: { status: 400, body: error('idempotency_key_invalid', 'Idempotency-Key') } },
+      advance(24 * 3600 + 1),
+      { ...pay(701), headers: { 'Idempotency-Key': 'order-1' }, expect: { status: 200, headers: { 'idempotent-replayed': null } } },
+    ],
+  },
+  {
+    name: 'lists page newest first with startingAfter and endingBefore',
+    steps: [
+      ...Array.from({ length: 12 }, (_, i) => ({ method: 'POST', path: '/v1/customers', body: { email: `c${i}@example.com` }, save: { [`c${i}`]: 'id' } })),
+      { method: 'GET', path: '/v1/customers?limit=5', expect: { status: 200, body: { data: [{ id: '{c11}' }, {}, {}, {}, { id: '{c7}' }], hasMore: true } } },
+      { method: 'POST', path: '/v1/customers', body: { email: 'late@example.com' } },
+      { method: 'GET', path: '/v1/customers?limit=5&startingAfter={c7}', expect: { status: 200, body: { data: [{ id: '{c6}' }, {}, {}, {}, { id: '{c2}' }], hasMore: true } } },
+      { method: 'GET', path: '/v1/customers?limit=5&startingAfter={c2}', expect: { status: 200, body: { data: [{ id: '{c1}' }, { id: '{c0}' }], hasMore: false } } },
+      { method: 'GET', path: '/v1/customers?limit=2&endingBefore={c5}', expect: { status: 200, body: { data: [{ id: '{c7}' }, { id: '{c6}' }], hasMore: true } } },
+      { method: 'GET', path: '/v1/customers?limit=101', expect: { status: 400, body: error('parameter_invalid', 'limit') } },
+      { method: 'GET', path: '/v1/customers?limit=0', expect: { status: 400, body: error('parameter_invalid', 'limit') } },
+      { method: 'GET', path: '/v1/customers?startingAfter={c1}&endingBefore={c2}', expect: { status: 400, body: error('parameters_exclusive') } },
+      { method: 'GET', path: '/v1/customers?startingAfter=cust_00000000gone', expect: { status: 400, body: error('resource_missing', 'startingAfter') } },
+    ],
+  },
+  {
+    name: 'payment search and stacked filters',
+    steps: [
+      { method: 'POST', path: '/v1/customers', body: { email: 'Ada@Example.com' }, save: { ada: 'id' } },
+      newCard('4242424242424242'),
+      { ...pay(1000, { customer: '{ada}' }), save: { a: 'id' } },
+      newCard('5555555555554444', 'mc'),
+      { method: 'POST', path: '/v1/payments', body: { amount: 5000, currency: 'usd', paymentMethod: '{mc}' }, save: { b: 'id' } },
+      { method: 'POST', path: '/v1/refunds', body: { payment: '{a}', amount: 100 }, save: { re: 'id' } },
+      { method: 'GET', path: '/v1/payments?search=ada%40example.com', expect: { status: 200, body: { data: [{ id: '{a}' }] } } },
+      { method: 'GET', path: '/v1/payments?search={re}', expect: { status: 200, body: { data: [{ id: '{a}' }] } } },
+      { method: 'GET', path: '/v1/payments?search={b}', expect: { status: 200, body: { data: [{ id: '{b}', currency: 'USD' }] } } },
+      { method: 'GET', path: '/v1/payments?search=4444', expect: { status: 200, body: { data: [{ id: '{b}' }] } } },
+      { method: 'GET', path: '/v1/payments?currency=EUR&amountMin=500&amountMax=1500&status=completed', expect: { status: 200, body: { data: [{ id: '{a}' }] } } },
+      { method: 'GET', path: '/v1/payments?createdFrom=2099-01-01', expect: { status: 200, body: { data: '$len:0' } } },
+      { method: 'GET', path: '/v1/payments?search=hello', expect: { status: 400, body: error('search_invalid', 'search') } },
+      { method: 'GET', path: '/v1/customers/{ada}', expect: { status: 200, body: { lifetimeVolume: { EUR: 900 } } } },
+    ],
+  },
+  {
+    name: 'customers: stored cards, a default method, update and delete',
+    steps: [
+      { method: 'POST', path: '/v1/customers', body: { email: 'bo@example.com', name: 'Bo', metadata: { tier: 'gold' } }, save: { cust: 'id' } },
+      newCard('4242424242424242'),
+      { method: 'POST', path: '/v1/customers/{cust}/payment_methods', body: { paymentMethod: '{pm}' }, expect: { status: 200, body: { customer: '{cust}' } } },
+      { method: 'GET', path: '/v1/customers/{cust}', expect: { status: 200, body: { defaultPaymentMethod: '{pm}' } } },
+      { method: 'POST', path: '/v1/payments', body: { amount: 2500, currency: 'EUR', customer: '{cust}' }, expect: { status: 200, body: { paymentMethod: '{pm}', customer: '{cust}' } } },
+      { method: 'GET', path: '/v1/customers/{cust}/payment_methods', expect: { status: 200, body: { data: [{ id: '{pm}', card: { last4: '4242' } }] } } },
+      { method: 'PATCH', path: '/v1/customers/{cust}', body: { name: 'Bo B.', metadata: { tier: '', region: 'EU' } }, expect: { status: 200, body: { name: 'Bo B.', email: 'bo@example.com', metadata: { region: 'EU', tier: '$absent' }, lifetimeVolume: { EUR: 2500 } } } },
+      { method: 'DELETE', path: '/v1/customers/{cust}', expect: { status: 200, body: { id: '{cust}', deleted: true } } },
+      { method: 'GET', path: '/v1/customers/{cust}', expect: { status: 404, body: error('resource_missing') } },
+      { method: 'GET', path: '/v1/events?type=customer.*', expect: { status: 200, body: { data: [{ type: 'customer.deleted' }, { type: 'customer.updated' }, { type: 'customer.updated' }, { type: 'customer.created' }] } } },
+    ],
+  },
+  {
+    name: 'bad input gets a 400 naming the param, and loses nothing',
+    steps: [
+      newCard('4242424242424242'),
+      { ...pay(0), expect: { status: 400, body: error('amount_out_of_range', 'amount') } },
+      { ...pay(100_000_000), expect: { status: 400, body: error('amount_out_of_range', 'amount') } },
+      { ...pay(10.5), expect: { status: 400, body: error('amount_invalid', 'amount') } },
+      { ...pay(100, { currency: 'EURO' }), expect: { status: 400, body: { error: { param: 'currency' } } } },
+      { ...pay(100, { tip: 5 }), expect: { status: 400, body: error('parameter_unknown', 'tip') } },
+      { ...pay(100, { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }), expect: { status: 400, body: error('metadata_too_many_keys', 'metadata') } },
+      { key: 'pk', method: 'POST', path: '/v1/payment_methods', body: { type: 'card', card: { number: '4242424242424241', expMonth: 1, expYear: 2030, cvc: '123' } }, expect: { status: 400, body: error('card_number_invalid', 'card.number') } },
+      { key: 'pk', method: 'POST', path: '/v1/payment_methods', body: { type: 'card', card: { number: '4242424242424242', expMonth: 1, expYear: 2020, cvc: '123' } }, expect: { status: 400, body: error('card_expired', 'card.expYear') } },
+      { key: 'pk', method: 'POST', path: '/v1/payment_methods', body: { type: 'card', card: { number: '4242424242424242', expMonth: 1, expYear: 2030, cvc: '12' } }, expect: { status: 400, body: error('cvc_invalid', 'card.cvc') } },
+      { method: 'POST', path: '/v1/customers', body: '{"email": ', expect: { status: 400, body: error('body_invalid_json') } },
+      { method: 'POST', path: '/v1/customers', body: '[1]', expect: { status: 400, body: error('body_not_object') } },
+      { method: 'POST', path: '/v1/customers', body: `{"metadata":${'['.repeat(40)}${']'.repeat(40)}}`, expect: { status: 400, body: error('body_too_deep') } },
+      { method: 'POST', path: '/v1/customers', body: `{"name":"${'x'.repeat(1024 * 1024)}"}`, expect: { status: 413, body: error('body_too_large') } },
+      { method: 'GET', path: '/v1/refunds/pay_12345678', expect: { status: 404 } },
+      { method: 'GET', path: '/v1/nothing-here', expect: { status: 404, body: error('route_unknown') } },
+      { method: 'PUT', path: '/v1/payments', expect: { status: 405, body: error('method_not_allowed'), headers: { allow: 'POST, GET' } } },
+      { method: 'GET', path: '/v1/payments', expect: { status: 200, body: { data: '$len:0' } } },
+    ],
+  },
+];
+
+/** The dashboard guide's role table, route by route: who may call it (O A D N S). */
+export const roleMatrix = [
+  ['POST', '/v1/payments', 'OAD'],
+  ['GET', '/v1/payments', 'OADNS'],
+  ['GET', '/v1/payments/:id', 'OADNS'],
+  ['POST', '/v1/payments/:id/capture', 'OAD'],
+  ['POST', '/v1/payments/:id/cancel', 'OAD'],
+  ['GET', '/v1/payments/:id/timeline', 'OADNS'],
+  ['POST', '/v1/payment_methods', 'OAD'],
+  ['GET', '/v1/payment_methods/:id', 'OADNS'],
+  ['POST', '/v1/refunds', 'OADS'],
+  ['GET', '/v1/refunds', 'OADNS'],
+  ['GET', '/v1/refunds/:id', 'OADNS'],
+  ['POST', '/v1/customers', 'OAD'],
+  ['GET', '/v1/customers', 'OADNS'],
+  ['GET', '/v1/customers/:id', 'OADNS'],
+  ['PATCH', '/v1/customers/:id', 'OAD'],
+  ['DELETE', '/v1/customers/:id', 'OAD'],
+  ['GET', '/v1/customers/:id/payment_methods', 'OADNS'],
+  ['POST', '/v1/customers/:id/payment_methods', 'OAD'],
+  ['GET', '/v1/disputes', 'OADNS'],
+  ['GET', '/v1/disputes/:id', 'OADNS'],
+  ['POST', '/v1/disputes/:id/evidence', 'OAD'],
+  ['GET', '/v1/events', 'OAD'],
+  ['GET', '/v1/events/:id', 'OAD'],
+  ['POST', '/v1/api_keys', 'OAD'],
+  ['GET', '/v1/api_keys', 'OAD'],
+  ['POST', '/v1/api_keys/:id/roll', 'OAD'],
+  ['DELETE', '/v1/api_keys/:id', 'OAD'],
+  ['POST', '/v1/team/members', 'OA'],
+  ['GET', '/v1/team/members', 'OA'],
+  ['PATCH', '/v1/team/members/:id', 'OA'],
+  ['DELETE', '/v1/team/members/:id', 'OA'],
+  ['GET', '/v1/test_helpers/clock', 'OAD'],
+  ['POST', '/v1/test_helpers/clock/advance', 'OAD'],
+  ['POST', '/v1/test_helpers/payments/:id/authenticate', 'OAD'],
+  ['POST', '/v1/test_helpers/payments/:id/dispute', 'OAD'],
+  ['POST', '/v1/test_helpers/disputes/:id/close', 'OAD'],
+];
+
+const ROLES = { O: 'owner', A: 'administrator', D: 'developer', N: 'analyst', S: 'support' };
+
+/** Every cell of the matrix, as one scenario: 403 exactly where the guide says no. */
+export const roleMatrixScenario = {
+  name: 'the role × route matrix, every cell',
+  steps: [
+    ...Object.entries(ROLES).map(([letter, role]) => ({ method: 'POST', path: '/v1/api_keys', body: { type: 'secret', role }, save: { [`key${letter}`]: 'secret' } })),
+    ...roleMatrix.flatMap(([method, path, allowed]) =>
+      Object.keys(ROLES).map((letter) => ({
+        key: `$key${letter}`,
+        method,
+        path: path.replace(':id', 'pay_00000000missing'),
+        body: method === 'GET' || method === 'DELETE' ? undefined : {},
+        expect: allowed.includes(letter) ? { notStatus: 403 } : { status: 403, body: { error: { type: 'permission_error' } } },
+      })),
+    ),
+    ...roleMatrix.map(([method, path]) => ({
+      key: 'pk',
+      method,
+      path: path.replace(':id', 'pay_00000000missing'),
+      body: method === 'GET' || method === 'DELETE' ? undefined : {},
+      expect: method === 'POST' && path === '/v1/payment_methods' ? { status: 400 } : { status: 401, body: error('api_key_wrong_kind') },
+    })),
+  ],
+};
