@@ -57,10 +57,11 @@ build_wasm() {
 }
 
 build_wasm vinr vinr "$OUT/full" -Os
-# The sandbox's own Wasm (@vinr/sdk/sandbox): the SDK's bindings plus the simulator, built like
-# the main one. The main Wasm above is built without it, so REST-client users never download
-# the simulator (build-js.mjs checks that vinr_bg.wasm exports no SandboxCore).
-build_wasm vinr-sandbox-wasm vinr_sandbox "$OUT/sandbox" -Os
+# The sandbox's own Wasm (@vinr/sdk/sandbox): the SDK's bindings plus the simulator, built for
+# speed (cargo profile `sandbox`, opt-level 3, and wasm-opt -O3: it serves every request of a
+# test run; see benches/sandbox). The main Wasm above is built without it, so REST-client users
+# never download the simulator (build-js.mjs checks that vinr_bg.wasm exports no SandboxCore).
+build_wasm vinr-sandbox-wasm vinr_sandbox "$OUT/sandbox" -O3 "" sandbox
 # The edge build (15 KB gzip budget for JS + Wasm) uses Wasm SIMD: sha2 then takes its simd128
 # backend, measured both smaller (the unrolled scalar rounds are ~8 KB) and faster than the scalar
 # one; every runtime the entry targets has it (Node 16.4+, Deno, Bun, workerd, Chrome 91+,

@@ -211,6 +211,15 @@ impl SeededRandom {
         }
     }
 
+    /// A generator whose state is `state` (already well mixed, e.g. a hash); an all-zero state,
+    /// which xoshiro cannot leave, is replaced by the state of seed 0.
+    pub fn from_state(state: [u64; 4]) -> Self {
+        if state == [0; 4] {
+            return SeededRandom::new(0);
+        }
+        SeededRandom { s: state }
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         // Wrapping arithmetic is the algorithm's definition here, not an overflow hazard.
         let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);

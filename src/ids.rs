@@ -34,20 +34,29 @@ const MAX_LEN: usize = 64;
 /// yields bytes ≥ 248 violates the trait's contract and would never finish.
 pub(crate) fn random_base62(rng: &mut dyn RandomSource, len: usize) -> String {
     let mut out = String::with_capacity(len);
-    // A little more than needed so one refill is almost always enough.
-    let mut buf = vec![0u8; len + len / 8 + 4];
-    while out.len() < len {
-        rng.fill_bytes(&mut buf);
-        for &b in &buf {
-            if out.len() == len {
+    push_random_base62(&mut out, rng, len);
+    out
+}
+
+/// Appends `len` unbiased base62 characters to `out` (see [`random_base62`]).
+fn push_random_base62(out: &mut String, rng: &mut dyn RandomSource, len: usize) {
+    let mut missing = len;
+    // A little more than needed so one fill is almost always enough; on the stack, since ids
+    // are made on every request.
+    let mut buf = [0u8; 40];
+    while missing > 0 {
+        let want = (missing + missing / 8 + 4).min(buf.len());
+        rng.fill_bytes(&mut buf[..want]);
+        for &b in &buf[..want] {
+            if missing == 0 {
                 break;
             }
             if b < REJECT_FROM {
                 out.push(char::from(BASE62[usize::from(b % 62)]));
+                missing -= 1;
             }
         }
     }
-    out
 }
 
 pub(crate) fn is_base62(b: u8) -> bool {
@@ -161,11 +170,11 @@ pub struct Id {
 impl Id {
     /// A fresh id with a 24-character random part.
     pub fn generate(prefix: IdPrefix, rng: &mut dyn RandomSource) -> Id {
-        let random = random_base62(rng, GENERATED_LEN);
-        Id {
-            value: format!("{}_{}", prefix.as_str(), random),
-            prefix,
-        }
+        let mut value = String::with_capacity(prefix.as_str().len() + 1 + GENERATED_LEN);
+        value.push_str(prefix.as_str());
+        value.push('_');
+        push_random_base62(&mut value, rng, GENERATED_LEN);
+        Id { value, prefix }
     }
 
     /// Accepts any known prefix and a random part of 8 to 64 base62 characters; shorter

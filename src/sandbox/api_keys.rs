@@ -16,8 +16,9 @@ use crate::ids::IdPrefix;
 use crate::keys::{ApiKey, KeyKind, Mode};
 use crate::sandbox::context::{to_json, Ctx, Reply};
 use crate::sandbox::http::Request;
-use crate::sandbox::list::{self, List};
+use crate::sandbox::list;
 use crate::sandbox::params::Params;
+use crate::sandbox::random::RequestRandom;
 use crate::sandbox::roles::{Permission, Role};
 use crate::sandbox::store::{Collection, Kind, ModeState, Record, Store};
 
@@ -56,8 +57,10 @@ pub struct ApiKeyWire {
     pub status: KeyStatus,
     pub livemode: bool,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     #[cfg_attr(test, ts(type = "string | null"))]
+    #[serde(with = "crate::sandbox::timefmt::option")]
     pub rolled_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
@@ -85,6 +88,9 @@ impl Record for ApiKeyRecord {
     }
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.api_keys
+    }
+    fn wire_json(&self) -> Result<String, ApiError> {
+        to_json(&self.key)
     }
 }
 
@@ -216,12 +222,12 @@ pub fn issue(
     role: Option<Role>,
     name: Option<String>,
     now: DateTime<Utc>,
-    rng: &mut dyn crate::host::RandomSource,
+    rng: &mut RequestRandom,
 ) -> ApiKeyRecord {
     let id = crate::ids::Id::generate(IdPrefix::ApiKey, rng)
         .as_str()
         .to_owned();
-    let key = ApiKey::generate(kind, mode, rng);
+    let key = ApiKey::generate(kind, mode, rng.secrets());
     let record = ApiKeyRecord {
         key: ApiKeyWire {
             id,
@@ -300,7 +306,7 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     check_role_covers(&ctx.caller, role)?;
     let (mode, now) = (ctx.mode, ctx.now);
     let record = issue(ctx.store, mode, kind, role, name, now, ctx.rng);
-    ctx.emit("api_key.created", &record.key, &record.key.id, None)?;
+    ctx.emit_stored::<ApiKeyRecord>("api_key.created", &record.key.id, None)?;
     Reply::ok(&with_secret(&record))
 }
 
@@ -309,12 +315,7 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let query = list::read(&mut params, keys)?;
     params.finish()?;
     let (page, has_more) = list::page(keys, &query, |_| true);
-    let body = to_json(&List::new(
-        page.iter().map(|r| &r.key).collect(),
-        has_more,
-        "/v1/api_keys",
-    ))?;
-    Ok(Reply { status: 200, body })
+    list::reply(keys, &page, has_more, "/v1/api_keys")
 }
 
 /// A new secret for the key; the old one answers 401 at once.
@@ -330,7 +331,7 @@ pub fn roll(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
         ));
     }
     check_role_covers(&ctx.caller, record.key.role)?;
-    let fresh = ApiKey::generate(record.key.kind, ctx.mode, ctx.rng);
+    let fresh = ApiKey::generate(record.key.kind, ctx.mode, ctx.rng.secrets());
     let now = ctx.now;
     let updated = {
         let record = ctx.modify::<ApiKeyRecord>(&id)?;
@@ -341,7 +342,7 @@ pub fn roll(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
         record.clone()
     };
     ctx.store.auth.add(ctx.mode, &updated);
-    ctx.emit("api_key.rolled", &updated.key, &id, None)?;
+    ctx.emit_stored::<ApiKeyRecord>("api_key.rolled", &id, None)?;
     Reply::ok(&with_secret(&updated))
 }
 
@@ -363,6 +364,6 @@ pub fn revoke(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
         record.clone()
     };
     ctx.store.auth.add(ctx.mode, &updated);
-    ctx.emit("api_key.revoked", &updated.key, &id, None)?;
-    Reply::ok(&updated.key)
+    ctx.emit_stored::<ApiKeyRecord>("api_key.revoked", &id, None)?;
+    ctx.reply::<ApiKeyRecord>(&id)
 }

@@ -85,6 +85,7 @@ pub enum TestClockObject {
 pub struct TestClock {
     pub object: TestClockObject,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub now: DateTime<Utc>,
     /// How far the clock is ahead of the host's, in whole seconds.
     pub offset_seconds: i64,

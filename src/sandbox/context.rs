@@ -1,6 +1,8 @@
 //! What a route handler works with: the store seen through one mode, the mode's current time,
 //! the request's randomness, who is calling, and the path's parameters.
 
+use std::rc::Rc;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -25,19 +27,20 @@ pub struct Ctx<'a> {
     pub path: Vec<String>,
 }
 
-/// A successful answer: status and JSON body.
+/// A successful answer: status and JSON body (shared with the object's cache when it is one).
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
-    pub body: String,
+    pub body: Rc<str>,
 }
 
 impl Reply {
     pub fn ok(value: &impl Serialize) -> Result<Reply, ApiError> {
-        Ok(Reply {
-            status: 200,
-            body: to_json(value)?,
-        })
+        Ok(Reply::json(to_json(value)?.into()))
+    }
+
+    pub fn json(body: Rc<str>) -> Reply {
+        Reply { status: 200, body }
     }
 }
 
@@ -99,6 +102,16 @@ impl Ctx<'_> {
             .ok_or_else(|| ApiError::internal(format!("{} '{id}' vanished", T::KIND.as_str())))
     }
 
+    /// The wire JSON of a stored object, made once per version of it.
+    pub fn json<T: Record>(&self, id: &str) -> Result<Rc<str>, ApiError> {
+        self.store.json::<T>(self.mode, id)
+    }
+
+    /// Answers with a stored object as it is now.
+    pub fn reply<T: Record>(&self, id: &str) -> Result<Reply, ApiError> {
+        Ok(Reply::json(self.json::<T>(id)?))
+    }
+
     /// Records an event of `event_type` whose `data` is `object`; returns its id.
     pub fn emit(
         &mut self,
@@ -108,6 +121,18 @@ impl Ctx<'_> {
         payment: Option<&str>,
     ) -> Result<String, ApiError> {
         let data = to_json(object)?;
-        events::record(self, event_type, data, object_id, payment)
+        events::record(self, event_type, data.into(), object_id, payment)
+    }
+
+    /// Records an event about the stored object `id` as it is now (its JSON is shared, not
+    /// copied); returns the event's id.
+    pub fn emit_stored<T: Record>(
+        &mut self,
+        event_type: &str,
+        id: &str,
+        payment: Option<&str>,
+    ) -> Result<String, ApiError> {
+        let data = self.json::<T>(id)?;
+        events::record(self, event_type, data, id, payment)
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::context::{to_json, Ctx, Reply};
-use crate::sandbox::list::{self, List};
+use crate::sandbox::list;
 use crate::sandbox::params::{check_id, Params};
 use crate::sandbox::payment_methods::PaymentMethodRecord;
 use crate::sandbox::store::{Collection, Kind, ModeState, Record};
@@ -39,6 +39,7 @@ pub struct Customer {
     pub lifetime_volume: BTreeMap<String, i64>,
     pub livemode: bool,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     pub metadata: BTreeMap<String, String>,
 }
@@ -56,6 +57,9 @@ impl Record for Customer {
     }
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.customers
+    }
+    fn wire_json(&self) -> Result<String, ApiError> {
+        to_json(self)
     }
 }
 
@@ -115,14 +119,15 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         metadata: f.metadata.unwrap_or_default(),
     };
     ctx.insert(customer.clone());
-    ctx.emit("customer.created", &customer, &customer.id, None)?;
-    Reply::ok(&customer)
+    ctx.emit_stored::<Customer>("customer.created", &customer.id, None)?;
+    ctx.reply::<Customer>(&customer.id)
 }
 
 pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
-    Reply::ok(ctx.find::<Customer>(&id, "customer")?)
+    ctx.find::<Customer>(&id, "customer")?;
+    ctx.reply::<Customer>(&id)
 }
 
 pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
@@ -137,8 +142,7 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
             .is_some_and(|ce| ce.eq_ignore_ascii_case(e)),
         None => true,
     });
-    let body = to_json(&List::new(page, has_more, "/v1/customers"))?;
-    Ok(Reply { status: 200, body })
+    list::reply(customers, &page, has_more, "/v1/customers")
 }
 
 /// `PATCH /customers/:id`: given fields replace; `metadata` merges, an empty string value
@@ -160,7 +164,7 @@ pub fn update(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
             ));
         }
     }
-    let updated = {
+    {
         let c = ctx.modify::<Customer>(&id)?;
         c.email = f.email.or(c.email.take());
         c.name = f.name.or(c.name.take());
@@ -176,10 +180,9 @@ pub fn update(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         if default.is_some() {
             c.default_payment_method = default;
         }
-        c.clone()
-    };
-    ctx.emit("customer.updated", &updated, &id, None)?;
-    Reply::ok(&updated)
+    }
+    ctx.emit_stored::<Customer>("customer.updated", &id, None)?;
+    ctx.reply::<Customer>(&id)
 }
 
 pub fn remove(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
@@ -204,12 +207,7 @@ pub fn list_payment_methods(ctx: &mut Ctx, mut params: Params) -> Result<Reply, 
         m.method.customer.as_deref() == Some(id.as_str())
     });
     let url = format!("/v1/customers/{id}/payment_methods");
-    let body = to_json(&List::new(
-        page.iter().map(|m| &m.method).collect(),
-        has_more,
-        &url,
-    ))?;
-    Ok(Reply { status: 200, body })
+    list::reply(methods, &page, has_more, &url)
 }
 
 /// Attaches a card (`paymentMethod`); the first one, or one with `default: true`, becomes the
@@ -232,23 +230,15 @@ pub fn attach_payment_method(ctx: &mut Ctx, mut params: Params) -> Result<Reply,
         }
         _ => {}
     }
-    let method = {
-        let m = ctx.modify::<PaymentMethodRecord>(&pm)?;
-        m.method.customer = Some(id.clone());
-        m.method.clone()
-    };
+    ctx.modify::<PaymentMethodRecord>(&pm)?.method.customer = Some(id.clone());
     let has_default = ctx
         .find::<Customer>(&id, "customer")?
         .default_payment_method
         .is_some();
     if make_default.unwrap_or(!has_default) {
-        let updated = {
-            let c = ctx.modify::<Customer>(&id)?;
-            c.default_payment_method = Some(pm.clone());
-            c.clone()
-        };
-        ctx.emit("customer.updated", &updated, &id, None)?;
+        ctx.modify::<Customer>(&id)?.default_payment_method = Some(pm.clone());
+        ctx.emit_stored::<Customer>("customer.updated", &id, None)?;
     }
-    ctx.emit("payment_method.attached", &method, &pm, None)?;
-    Reply::ok(&method)
+    ctx.emit_stored::<PaymentMethodRecord>("payment_method.attached", &pm, None)?;
+    ctx.reply::<PaymentMethodRecord>(&pm)
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::context::{to_json, Ctx, Reply};
-use crate::sandbox::list::{self, List};
+use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::payments::{self, PaymentRecord, PaymentStatus, TimelineEntry, TimelineKind};
 use crate::sandbox::store::{Collection, Job, JobKind, Kind, ModeState, Record};
@@ -61,6 +61,7 @@ pub struct Evidence {
     pub text: String,
     pub files: Vec<String>,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub submitted_at: DateTime<Utc>,
 }
 
@@ -76,12 +77,15 @@ pub struct Dispute {
     pub reason: String,
     pub status: DisputeStatus,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub due_by: DateTime<Utc>,
     pub evidence: Option<Evidence>,
     pub livemode: bool,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     #[cfg_attr(test, ts(type = "string | null"))]
+    #[serde(with = "crate::sandbox::timefmt::option")]
     pub closed_at: Option<DateTime<Utc>>,
 }
 
@@ -95,6 +99,9 @@ impl Record for Dispute {
     }
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.disputes
+    }
+    fn wire_json(&self) -> Result<String, ApiError> {
+        to_json(self)
     }
 }
 
@@ -110,7 +117,7 @@ pub fn job_for_deadline(seq: u64, dispute: &Dispute) -> Option<Job> {
 /// Emits `event_type` for the dispute as it is now and adds the step to its payment's
 /// timeline.
 fn record_step(ctx: &mut Ctx, dispute: &Dispute, event_type: &str) -> Result<(), ApiError> {
-    let event_id = ctx.emit(event_type, dispute, &dispute.id, Some(&dispute.payment))?;
+    let event_id = ctx.emit_stored::<Dispute>(event_type, &dispute.id, Some(&dispute.payment))?;
     let at = ctx.now;
     payments::add_timeline(
         ctx,
@@ -271,7 +278,7 @@ pub fn submit_evidence(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiEr
         d.clone()
     };
     record_step(ctx, &updated, "dispute.updated")?;
-    Reply::ok(&updated)
+    ctx.reply::<Dispute>(&id)
 }
 
 /// `POST /test_helpers/payments/:id/dispute` (`reason`, `amount`: optional).
@@ -282,7 +289,8 @@ pub fn open_for_test(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiErro
     let amount = params.amount("amount")?;
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
-    Reply::ok(&open(ctx, &id, reason, amount)?)
+    let dispute = open(ctx, &id, reason, amount)?;
+    ctx.reply::<Dispute>(&dispute.id)
 }
 
 /// `POST /test_helpers/disputes/:id/close` with `outcome: won|lost`.
@@ -311,13 +319,15 @@ pub fn close_for_test(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiErr
     } else {
         DisputeStatus::Lost
     };
-    Reply::ok(&close(ctx, &id, status)?)
+    close(ctx, &id, status)?;
+    ctx.reply::<Dispute>(&id)
 }
 
 pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
-    Reply::ok(ctx.find::<Dispute>(&id, "dispute")?)
+    ctx.find::<Dispute>(&id, "dispute")?;
+    ctx.reply::<Dispute>(&id)
 }
 
 pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
@@ -330,6 +340,5 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         payment.as_deref().is_none_or(|p| d.payment == p)
             && status.as_deref().is_none_or(|s| d.status.as_str() == s)
     });
-    let body = to_json(&List::new(page, has_more, "/v1/disputes"))?;
-    Ok(Reply { status: 200, body })
+    list::reply(disputes, &page, has_more, "/v1/disputes")
 }

@@ -1,14 +1,17 @@
 //! Events: every state change is recorded as a dotted event whose `data` is the object as it
 //! was at that moment. `GET /events` (filters `type` and `object`) and `GET /events/:id`.
 
+use std::rc::Rc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+#[cfg(test)]
 use serde_json::value::RawValue;
 
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::context::{to_json, Ctx, Reply};
-use crate::sandbox::list::{self, List};
+use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::store::{Collection, Kind, ModeState, Record};
 
@@ -27,9 +30,12 @@ pub struct EventRecord {
     pub id: String,
     #[serde(rename = "type")]
     pub event_type: String,
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     pub livemode: bool,
-    pub data: Box<RawValue>,
+    /// The object's JSON, shared with its cache while the object is unchanged.
+    #[serde(with = "crate::sandbox::shared_json")]
+    pub data: Rc<str>,
     pub request: Option<EventRequest>,
     /// The id of `data`, and the payment it concerns (for refunds and disputes): what the
     /// `object` filter and payment timelines match on.
@@ -48,6 +54,25 @@ impl Record for EventRecord {
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.events
     }
+    /// Composed around the shared data rather than serialized through [`EventWire`], which
+    /// would re-parse it; `wire_json_is_the_event_wire_type` checks the two agree.
+    fn wire_json(&self) -> Result<String, ApiError> {
+        let mut out = String::with_capacity(self.data.len() + 220);
+        out.push_str("{\"id\":");
+        out.push_str(&to_json(&self.id)?);
+        out.push_str(",\"object\":\"event\",\"type\":");
+        out.push_str(&to_json(&self.event_type)?);
+        out.push_str(",\"createdAt\":\"");
+        out.push_str(&crate::sandbox::timefmt::format(&self.created_at));
+        out.push_str("\",\"livemode\":");
+        out.push_str(if self.livemode { "true" } else { "false" });
+        out.push_str(",\"data\":");
+        out.push_str(&self.data);
+        out.push_str(",\"request\":");
+        out.push_str(&to_json(&self.request)?);
+        out.push('}');
+        Ok(out)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +83,8 @@ pub enum EventObject {
 }
 
 /// An event on the wire: `{"id","object":"event","type","createdAt","livemode","data","request"}`.
+// The TypeScript `Event` type is generated from this struct; `EventRecord::wire_json` writes it.
+#[cfg(test)]
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[cfg_attr(test, ts(rename = "Event"))]
@@ -69,6 +96,7 @@ pub struct EventWire<'a> {
     #[cfg_attr(test, ts(type = "EventType"))]
     pub event_type: &'a str,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     pub livemode: bool,
     /// The object the event is about, as it was then.
@@ -79,20 +107,6 @@ pub struct EventWire<'a> {
     pub data: &'a RawValue,
     #[cfg_attr(test, ts(type = "EventRequest | null"))]
     pub request: Option<&'a EventRequest>,
-}
-
-impl EventRecord {
-    pub fn wire(&self) -> EventWire<'_> {
-        EventWire {
-            id: &self.id,
-            object: EventObject::Event,
-            event_type: &self.event_type,
-            created_at: self.created_at,
-            livemode: self.livemode,
-            data: &self.data,
-            request: self.request.as_ref(),
-        }
-    }
 }
 
 /// Every event type the sandbox emits; `GET /events?type=` accepts these.
@@ -125,12 +139,10 @@ pub const EVENT_TYPES: [&str; 22] = [
 pub fn record(
     ctx: &mut Ctx,
     event_type: &str,
-    data: String,
+    data: Rc<str>,
     object_id: &str,
     payment: Option<&str>,
 ) -> Result<String, ApiError> {
-    let data = RawValue::from_string(data)
-        .map_err(|e| ApiError::internal(format!("event data is not JSON: {e}")))?;
     let id = ctx.new_id(IdPrefix::Event);
     let event = EventRecord {
         id: id.clone(),
@@ -147,9 +159,7 @@ pub fn record(
 }
 
 /// Replaces the data of an event recorded earlier in the same request.
-pub fn set_data(ctx: &mut Ctx, event_id: &str, object: &impl Serialize) -> Result<(), ApiError> {
-    let data = RawValue::from_string(to_json(object)?)
-        .map_err(|e| ApiError::internal(format!("event data is not JSON: {e}")))?;
+pub fn set_data(ctx: &mut Ctx, event_id: &str, data: Rc<str>) -> Result<(), ApiError> {
     ctx.modify::<EventRecord>(event_id)?.data = data;
     Ok(())
 }
@@ -157,8 +167,8 @@ pub fn set_data(ctx: &mut Ctx, event_id: &str, object: &impl Serialize) -> Resul
 pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
-    let event = ctx.find::<EventRecord>(&id, "event")?;
-    Reply::ok(&event.wire())
+    ctx.find::<EventRecord>(&id, "event")?;
+    ctx.reply::<EventRecord>(&id)
 }
 
 pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
@@ -201,10 +211,43 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         type_ok && object_ok
     };
     let (page, has_more) = list::page(events, &query, matches);
-    let body = to_json(&List::new(
-        page.iter().map(|e| e.wire()).collect(),
-        has_more,
-        "/v1/events",
-    ))?;
-    Ok(Reply { status: 200, body })
+    list::reply(events, &page, has_more, "/v1/events")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::store::Record;
+    use chrono::TimeZone;
+
+    #[test]
+    fn wire_json_is_the_event_wire_type() {
+        let record = EventRecord {
+            id: "evt_12345678".into(),
+            event_type: "payment.created".into(),
+            created_at: Utc.with_ymd_and_hms(2026, 4, 15, 10, 30, 0).unwrap(),
+            livemode: false,
+            data: Rc::from(r#"{"id":"pay_1","quote":"\"x\""}"#),
+            request: Some(EventRequest {
+                id: "req_1".into(),
+                idempotency_key: Some("k\"1".into()),
+            }),
+            object_id: "pay_1".into(),
+            payment: None,
+        };
+        let raw = RawValue::from_string(record.data.to_string()).unwrap();
+        let wire = EventWire {
+            id: &record.id,
+            object: EventObject::Event,
+            event_type: &record.event_type,
+            created_at: record.created_at,
+            livemode: record.livemode,
+            data: &raw,
+            request: record.request.as_ref(),
+        };
+        assert_eq!(
+            record.wire_json().unwrap(),
+            serde_json::to_string(&wire).unwrap()
+        );
+    }
 }

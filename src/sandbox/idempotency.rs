@@ -4,6 +4,8 @@
 //! yet durable (the host's storage has not accepted them), a retry answers 409
 //! `idempotency_request_in_progress`, so a slow store can never yield two objects.
 
+use std::rc::Rc;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -22,7 +24,10 @@ pub struct IdempotencyRecord {
     /// SHA-256 of method, path and body: "the same parameters".
     pub fingerprint: String,
     pub status: u16,
-    pub body: String,
+    /// The first answer, shared with the object's cache when it was one.
+    #[serde(with = "crate::sandbox::shared_json")]
+    pub body: Rc<str>,
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     /// The change batch that wrote this record; it is durable once the host commits that
     /// batch. Not stored: whatever is read back from storage is durable by definition.
@@ -40,6 +45,10 @@ impl Record for IdempotencyRecord {
     }
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.idempotency
+    }
+    /// Never shown by the API; the kept response stands in.
+    fn wire_json(&self) -> Result<String, ApiError> {
+        Ok(self.body.to_string())
     }
 }
 

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::sandbox::context::{to_json, Reply};
 use crate::sandbox::params::Params;
 use crate::sandbox::store::{Collection, Record};
 
@@ -136,4 +137,36 @@ pub fn page<'a, T: Record>(
     let has_more = items.len() > query.limit;
     items.truncate(query.limit);
     (items, has_more)
+}
+
+/// The list body of `page` from the objects' cached JSON (`List` serialized, without
+/// serializing any object again).
+pub fn reply<T: Record>(
+    collection: &Collection<T>,
+    page: &[&T],
+    has_more: bool,
+    url: &str,
+) -> Result<Reply, ApiError> {
+    let mut parts = Vec::with_capacity(page.len());
+    for item in page {
+        let json = collection
+            .json(item.key())
+            .unwrap_or_else(|| Err(ApiError::internal("a listed object has no slot")))?;
+        parts.push(json);
+    }
+    let mut body =
+        String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + url.len() + 64);
+    body.push_str("{\"object\":\"list\",\"data\":[");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(part);
+    }
+    body.push_str("],\"hasMore\":");
+    body.push_str(if has_more { "true" } else { "false" });
+    body.push_str(",\"url\":");
+    body.push_str(&to_json(&url)?);
+    body.push('}');
+    Ok(Reply::json(body.into()))
 }

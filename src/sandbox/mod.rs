@@ -36,10 +36,14 @@ mod records;
 pub mod refunds;
 pub mod roles;
 pub mod router;
+mod shared_json;
 pub mod store;
 pub mod team;
+mod timefmt;
 #[cfg(test)]
 mod ts_types;
+
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -420,7 +424,7 @@ impl Sandbox {
                 if let Lookup::Replay(record) =
                     idempotency::lookup(ctx.store, mode, key, &fp, now, self.durable_seq)?
                 {
-                    let mut response = Response::json(record.status, record.body.clone());
+                    let mut response = Response::json(record.status, record.body.to_string());
                     response
                         .headers
                         .push(("Idempotent-Replayed".into(), "true".into()));
@@ -431,22 +435,26 @@ impl Sandbox {
             None => None,
         };
 
-        let response = match (route.handler)(&mut ctx, params) {
-            Ok(reply) => Response::json(reply.status, reply.body),
-            Err(e) => Response::error(&e.with_request_id(request_id.to_owned())),
+        let (status, body): (u16, Rc<str>) = match (route.handler)(&mut ctx, params) {
+            Ok(reply) => (reply.status, reply.body),
+            Err(e) => {
+                let e = e.with_request_id(request_id.to_owned());
+                (e.status, e.to_body_json().to_string().into())
+            }
         };
         if let (Some(key), Some(fingerprint)) = (idempotency_key, fingerprint) {
-            if idempotency::is_replayable(response.status) {
+            if idempotency::is_replayable(status) {
                 ctx.insert(IdempotencyRecord {
                     key,
                     fingerprint,
-                    status: response.status,
-                    body: response.body.clone(),
+                    status,
+                    body: body.clone(),
                     created_at: now,
                     batch: pending_batch,
                 });
             }
         }
+        let response = Response::json(status, body.to_string());
         Ok(response)
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::cards::{self, Behaviour, Brand};
-use crate::sandbox::context::{Ctx, Reply};
+use crate::sandbox::context::{to_json, Ctx, Reply};
 use crate::sandbox::params::Params;
 use crate::sandbox::store::{Collection, Kind, ModeState, Record};
 
@@ -52,6 +52,7 @@ pub struct PaymentMethod {
     pub customer: Option<String>,
     pub livemode: bool,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     pub metadata: BTreeMap<String, String>,
 }
@@ -73,6 +74,9 @@ impl Record for PaymentMethodRecord {
     }
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.payment_methods
+    }
+    fn wire_json(&self) -> Result<String, ApiError> {
+        to_json(&self.method)
     }
 }
 
@@ -190,8 +194,8 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         method: method.clone(),
         behaviour,
     });
-    ctx.emit("payment_method.created", &method, &method.id, None)?;
-    Reply::ok(&method)
+    ctx.emit_stored::<PaymentMethodRecord>("payment_method.created", &method.id, None)?;
+    ctx.reply::<PaymentMethodRecord>(&method.id)
 }
 
 pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {

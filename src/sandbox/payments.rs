@@ -7,6 +7,7 @@
 //! the payment as `failed` and answers 402 with the card error, naming the payment.
 
 use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -91,15 +92,20 @@ pub struct Payment {
     pub dispute: Option<String>,
     pub livemode: bool,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     #[cfg_attr(test, ts(type = "string | null"))]
+    #[serde(with = "crate::sandbox::timefmt::option")]
     pub authorized_at: Option<DateTime<Utc>>,
     #[cfg_attr(test, ts(type = "string | null"))]
+    #[serde(with = "crate::sandbox::timefmt::option")]
     pub captured_at: Option<DateTime<Utc>>,
     #[cfg_attr(test, ts(type = "string | null"))]
+    #[serde(with = "crate::sandbox::timefmt::option")]
     pub canceled_at: Option<DateTime<Utc>>,
     /// When an uncaptured authorization expires.
     #[cfg_attr(test, ts(type = "string | null"))]
+    #[serde(with = "crate::sandbox::timefmt::option")]
     pub authorization_expires_at: Option<DateTime<Utc>>,
     pub metadata: BTreeMap<String, String>,
 }
@@ -125,6 +131,7 @@ pub struct TimelineEntry {
     #[serde(rename = "type")]
     pub kind: TimelineKind,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub at: DateTime<Utc>,
     pub event_id: String,
     pub amount: Option<i64>,
@@ -141,6 +148,7 @@ pub struct PaymentRecord {
     pub behaviour: Behaviour,
     pub timeline: Vec<TimelineEntry>,
     /// When the dispute test card's dispute opens (until it has).
+    #[serde(with = "crate::sandbox::timefmt::option")]
     pub dispute_opens_at: Option<DateTime<Utc>>,
 }
 
@@ -154,6 +162,9 @@ impl Record for PaymentRecord {
     }
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.payments
+    }
+    fn wire_json(&self) -> Result<String, ApiError> {
+        to_json(&self.payment)
     }
 }
 
@@ -191,8 +202,7 @@ fn record_step(
     event_type: &str,
     step: Option<Step>,
 ) -> Result<(), ApiError> {
-    let payment = ctx.find::<PaymentRecord>(id, "payment")?.payment.clone();
-    let event_id = ctx.emit(event_type, &payment, id, Some(id))?;
+    let event_id = ctx.emit_stored::<PaymentRecord>(event_type, id, Some(id))?;
     if let Some(step) = step {
         let at = ctx.now;
         ctx.modify::<PaymentRecord>(id)?
@@ -444,26 +454,23 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
                 "payment.requires_action",
                 step(TimelineKind::ThreeDSecure, None, "required"),
             )
-            .map(|()| Reply {
-                status: 200,
-                body: String::new(),
-            })
+            .map(|()| Reply::json(Rc::from("")))
         }
-        Behaviour::Succeeds | Behaviour::DisputedLater => authorize(ctx, &id).map(|()| Reply {
-            status: 200,
-            body: String::new(),
-        }),
+        Behaviour::Succeeds | Behaviour::DisputedLater => {
+            authorize(ctx, &id).map(|()| Reply::json(Rc::from("")))
+        }
     };
-    let payment = ctx.find::<PaymentRecord>(&id, "payment")?.payment.clone();
-    events::set_data(ctx, &created, &payment)?;
+    let payment = ctx.json::<PaymentRecord>(&id)?;
+    events::set_data(ctx, &created, payment.clone())?;
     outcome?;
-    Reply::ok(&payment)
+    Ok(Reply::json(payment))
 }
 
 pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
-    Reply::ok(&ctx.find::<PaymentRecord>(&id, "payment")?.payment)
+    ctx.find::<PaymentRecord>(&id, "payment")?;
+    ctx.reply::<PaymentRecord>(&id)
 }
 
 pub fn timeline(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
@@ -471,8 +478,7 @@ pub fn timeline(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     let id = ctx.path_id(0).to_owned();
     let record = ctx.find::<PaymentRecord>(&id, "payment")?;
     let url = format!("/v1/payments/{id}/timeline");
-    let body = to_json(&List::new(record.timeline.iter().collect(), false, &url))?;
-    Ok(Reply { status: 200, body })
+    Reply::ok(&List::new(record.timeline.iter().collect(), false, &url))
 }
 
 pub fn capture(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
@@ -495,7 +501,8 @@ pub fn capture(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         ));
     }
     capture_now(ctx, &id, amount)?;
-    Reply::ok(&ctx.find::<PaymentRecord>(&id, "payment")?.payment)
+    ctx.find::<PaymentRecord>(&id, "payment")?;
+    ctx.reply::<PaymentRecord>(&id)
 }
 
 /// Cancels a payment that is waiting (for 3-D Secure or for its capture).
@@ -523,7 +530,8 @@ pub fn cancel(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         &id,
         reason.unwrap_or_else(|| "requested_by_customer".into()),
     )?;
-    Reply::ok(&ctx.find::<PaymentRecord>(&id, "payment")?.payment)
+    ctx.find::<PaymentRecord>(&id, "payment")?;
+    ctx.reply::<PaymentRecord>(&id)
 }
 
 fn cancel_now(ctx: &mut Ctx, id: &str, reason: String) -> Result<(), ApiError> {
@@ -617,7 +625,8 @@ pub fn authenticate(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError
             },
         );
     }
-    Reply::ok(&ctx.find::<PaymentRecord>(&id, "payment")?.payment)
+    ctx.find::<PaymentRecord>(&id, "payment")?;
+    ctx.reply::<PaymentRecord>(&id)
 }
 
 /// How `search` narrows the list: by id, through a refund or dispute, by last four, by email.
@@ -699,10 +708,5 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
             }
     };
     let (page, has_more) = list::page(payments, &query, keep);
-    let body = to_json(&List::new(
-        page.iter().map(|r| &r.payment).collect(),
-        has_more,
-        "/v1/payments",
-    ))?;
-    Ok(Reply { status: 200, body })
+    list::reply(payments, &page, has_more, "/v1/payments")
 }

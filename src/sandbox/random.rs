@@ -1,50 +1,80 @@
-//! The randomness of one request: 32 bytes drawn once from the host's source, stretched with
-//! SHA-256 in counter mode. One call across the boundary per request instead of one per id,
-//! and still unpredictable when the host's source is (`crypto.getRandomValues`); with a seeded
-//! host source a run replays exactly.
+//! The randomness of one request: 32 bytes drawn once from the host's source (one call across
+//! the boundary per request instead of one per id). Two streams come out of them:
+//! - ids (`pay_…`, `evt_…`, `req_…`): xoshiro256** keyed with SHA-256 of the bytes, fast, since a
+//!   request makes several and they only need to be unique;
+//! - secrets (API keys): SHA-256 in counter mode over the bytes, unpredictable whenever the
+//!   host's source is (`crypto.getRandomValues`), even to someone who sees every id.
+//!
+//! With a seeded host source a run replays exactly.
 
 use sha2::{Digest, Sha256};
 
-use crate::host::RandomSource;
+use crate::host::{RandomSource, SeededRandom};
 
 pub struct RequestRandom {
+    ids: SeededRandom,
+    secrets: SecretStream,
+}
+
+impl RequestRandom {
+    pub fn draw(host: &mut dyn RandomSource) -> RequestRandom {
+        let mut seed = [0u8; 32];
+        host.fill_bytes(&mut seed);
+        RequestRandom::from_seed(seed)
+    }
+
+    pub fn from_seed(seed: [u8; 32]) -> RequestRandom {
+        let mut h = Sha256::new();
+        h.update(b"vinr sandbox ids");
+        h.update(seed);
+        let digest = h.finalize();
+        let mut state = [0u64; 4];
+        for (word, chunk) in state.iter_mut().zip(digest.chunks_exact(8)) {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(chunk);
+            *word = u64::from_le_bytes(bytes);
+        }
+        RequestRandom {
+            ids: SeededRandom::from_state(state),
+            secrets: SecretStream {
+                key: seed,
+                counter: 0,
+                block: [0; 32],
+                used: 32,
+            },
+        }
+    }
+
+    /// The stream for secrets.
+    pub fn secrets(&mut self) -> &mut dyn RandomSource {
+        &mut self.secrets
+    }
+}
+
+/// Ids come from the fast stream.
+impl RandomSource for RequestRandom {
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        self.ids.fill_bytes(dest);
+    }
+}
+
+struct SecretStream {
     key: [u8; 32],
     counter: u64,
     block: [u8; 32],
     used: usize,
 }
 
-impl RequestRandom {
-    pub fn draw(host: &mut dyn RandomSource) -> RequestRandom {
-        let mut key = [0u8; 32];
-        host.fill_bytes(&mut key);
-        RequestRandom::from_seed(key)
-    }
-
-    pub fn from_seed(key: [u8; 32]) -> RequestRandom {
-        RequestRandom {
-            key,
-            counter: 0,
-            block: [0; 32],
-            used: 32,
-        }
-    }
-
-    fn refill(&mut self) {
-        let mut h = Sha256::new();
-        h.update(self.key);
-        h.update(self.counter.to_le_bytes());
-        self.block.copy_from_slice(&h.finalize());
-        self.counter += 1;
-        self.used = 0;
-    }
-}
-
-impl RandomSource for RequestRandom {
+impl RandomSource for SecretStream {
     fn fill_bytes(&mut self, dest: &mut [u8]) {
         for byte in dest.iter_mut() {
             if self.used == self.block.len() {
-                self.refill();
+                let mut h = Sha256::new();
+                h.update(self.key);
+                h.update(self.counter.to_le_bytes());
+                self.block.copy_from_slice(&h.finalize());
+                self.counter += 1;
+                self.used = 0;
             }
             *byte = self.block[self.used];
             self.used += 1;
@@ -55,17 +85,21 @@ impl RandomSource for RequestRandom {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::SeededRandom;
 
     #[test]
-    fn same_host_bytes_same_stream_and_blocks_differ() {
+    fn same_host_bytes_same_streams_and_the_streams_differ() {
         let mut a = RequestRandom::draw(&mut SeededRandom::new(1));
         let mut b = RequestRandom::draw(&mut SeededRandom::new(1));
         let (mut x, mut y) = ([0u8; 80], [0u8; 80]);
         a.fill_bytes(&mut x);
         b.fill_bytes(&mut y);
         assert_eq!(x, y);
-        assert_ne!(x[..32], x[32..64]);
+        let (mut s, mut t) = ([0u8; 80], [0u8; 80]);
+        a.secrets().fill_bytes(&mut s);
+        b.secrets().fill_bytes(&mut t);
+        assert_eq!(s, t);
+        assert_ne!(x, s);
+        assert_ne!(s[..32], s[32..64]);
         let mut c = RequestRandom::draw(&mut SeededRandom::new(2));
         let mut z = [0u8; 80];
         c.fill_bytes(&mut z);

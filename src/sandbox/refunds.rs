@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::context::{to_json, Ctx, Reply};
 use crate::sandbox::customers;
-use crate::sandbox::list::{self, List};
+use crate::sandbox::list;
 use crate::sandbox::params::{check_id, Params};
 use crate::sandbox::payments::{self, PaymentRecord, PaymentStatus, TimelineEntry, TimelineKind};
 use crate::sandbox::store::{Collection, Kind, ModeState, Record};
@@ -42,6 +42,7 @@ pub struct Refund {
     pub reason: Option<String>,
     pub livemode: bool,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     pub metadata: BTreeMap<String, String>,
 }
@@ -56,6 +57,9 @@ impl Record for Refund {
     }
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.refunds
+    }
+    fn wire_json(&self) -> Result<String, ApiError> {
+        to_json(self)
     }
 }
 
@@ -106,16 +110,15 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         metadata,
     };
     ctx.insert(refund.clone());
-    let updated = {
-        let r = ctx.modify::<PaymentRecord>(&payment_id)?;
-        r.payment.amount_refunded += amount;
-        r.payment.clone()
-    };
+    ctx.modify::<PaymentRecord>(&payment_id)?
+        .payment
+        .amount_refunded += amount;
     if let Some(c) = customer {
         customers::add_volume(ctx, &c, &currency, -amount)?;
     }
-    ctx.emit("refund.created", &refund, &refund.id, Some(&payment_id))?;
-    let event_id = ctx.emit("payment.refunded", &updated, &payment_id, Some(&payment_id))?;
+    ctx.emit_stored::<Refund>("refund.created", &refund.id, Some(&payment_id))?;
+    let event_id =
+        ctx.emit_stored::<PaymentRecord>("payment.refunded", &payment_id, Some(&payment_id))?;
     let at = ctx.now;
     payments::add_timeline(
         ctx,
@@ -129,13 +132,14 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
             object: Some(refund.id.clone()),
         },
     )?;
-    Reply::ok(&refund)
+    ctx.reply::<Refund>(&refund.id)
 }
 
 pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
-    Reply::ok(ctx.find::<Refund>(&id, "refund")?)
+    ctx.find::<Refund>(&id, "refund")?;
+    ctx.reply::<Refund>(&id)
 }
 
 pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
@@ -146,6 +150,5 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let (page, has_more) = list::page(refunds, &query, |r| {
         payment.as_deref().is_none_or(|p| r.payment == p)
     });
-    let body = to_json(&List::new(page, has_more, "/v1/refunds"))?;
-    Ok(Reply { status: 200, body })
+    list::reply(refunds, &page, has_more, "/v1/refunds")
 }

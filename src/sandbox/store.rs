@@ -5,12 +5,15 @@
 //! Every write goes through [`Store`] methods that remember what they touched; after a request
 //! the touched records become its change batch (see `records.rs`).
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::error::ApiError;
 use crate::keys::Mode;
 
 /// The kinds of stored records; the second part of a record key (`test/payment/pay_…`).
@@ -65,12 +68,23 @@ pub trait Record: Serialize + DeserializeOwned + Sized {
     fn key(&self) -> &str;
     fn collection(mode: &ModeState) -> &Collection<Self>;
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self>;
+    /// The object as the API shows it, as JSON (the record may hold more than the wire shows).
+    fn wire_json(&self) -> Result<String, ApiError>;
+}
+
+/// An object and, once asked for, its wire JSON. The JSON is made at most once per version of
+/// the object and shared (`Rc`) by the response, the events and the lists that show that
+/// version: serialization is most of what the sandbox does, so it is done once.
+#[derive(Debug)]
+struct Slot<T> {
+    value: T,
+    json: OnceCell<Rc<str>>,
 }
 
 /// Objects of one kind, by sequence number, with an index by id.
 #[derive(Debug)]
 pub struct Collection<T> {
-    by_seq: BTreeMap<u64, T>,
+    by_seq: BTreeMap<u64, Slot<T>>,
     index: HashMap<Box<str>, u64>,
 }
 
@@ -85,7 +99,24 @@ impl<T> Default for Collection<T> {
 
 impl<T: Record> Collection<T> {
     pub fn get(&self, id: &str) -> Option<&T> {
-        self.index.get(id).and_then(|seq| self.by_seq.get(seq))
+        self.index
+            .get(id)
+            .and_then(|seq| self.by_seq.get(seq))
+            .map(|slot| &slot.value)
+    }
+
+    /// The wire JSON of the object `id`, made once per version.
+    pub fn json(&self, id: &str) -> Option<Result<Rc<str>, ApiError>> {
+        let slot = self.index.get(id).and_then(|seq| self.by_seq.get(seq))?;
+        if let Some(json) = slot.json.get() {
+            return Some(Ok(json.clone()));
+        }
+        Some(slot.value.wire_json().map(|text| {
+            let json: Rc<str> = text.into();
+            // Cannot be set already: it was empty just above, and nothing ran in between.
+            let _ = slot.json.set(json.clone());
+            json
+        }))
     }
 
     pub fn seq_of(&self, id: &str) -> Option<u64> {
@@ -102,7 +133,7 @@ impl<T: Record> Collection<T> {
 
     /// Oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &T)> {
-        self.by_seq.iter().map(|(s, v)| (*s, v))
+        self.by_seq.iter().map(|(s, v)| (*s, &v.value))
     }
 
     /// Objects with a sequence number below `before` (all when `None`), newest first.
@@ -110,14 +141,14 @@ impl<T: Record> Collection<T> {
         self.by_seq
             .range(..before.unwrap_or(u64::MAX))
             .rev()
-            .map(|(s, v)| (*s, v))
+            .map(|(s, v)| (*s, &v.value))
     }
 
     /// Objects with a sequence number above `after`, oldest first.
     pub fn newer_than(&self, after: u64) -> impl Iterator<Item = (u64, &T)> {
         self.by_seq
             .range(after.saturating_add(1)..)
-            .map(|(s, v)| (*s, v))
+            .map(|(s, v)| (*s, &v.value))
     }
 
     pub(crate) fn put(&mut self, seq: u64, value: T) {
@@ -126,17 +157,26 @@ impl<T: Record> Collection<T> {
                 self.by_seq.remove(&old);
             }
         }
-        self.by_seq.insert(seq, value);
+        self.by_seq.insert(
+            seq,
+            Slot {
+                value,
+                json: OnceCell::new(),
+            },
+        );
     }
 
+    /// The object to change; its cached JSON is dropped, as it describes the old version.
     fn get_mut(&mut self, id: &str) -> Option<&mut T> {
         let seq = self.index.get(id)?;
-        self.by_seq.get_mut(seq)
+        let slot = self.by_seq.get_mut(seq)?;
+        slot.json.take();
+        Some(&mut slot.value)
     }
 
     pub(crate) fn remove(&mut self, id: &str) -> Option<T> {
         let seq = self.index.remove(id)?;
-        self.by_seq.remove(&seq)
+        self.by_seq.remove(&seq).map(|slot| slot.value)
     }
 }
 
@@ -231,6 +271,16 @@ impl Store {
 
     pub fn get<T: Record>(&self, mode: Mode, id: &str) -> Option<&T> {
         T::collection(self.mode(mode)).get(id)
+    }
+
+    /// The wire JSON of a stored object (see [`Collection::json`]).
+    pub fn json<T: Record>(&self, mode: Mode, id: &str) -> Result<Rc<str>, ApiError> {
+        T::collection(self.mode(mode)).json(id).unwrap_or_else(|| {
+            Err(ApiError::internal(format!(
+                "{} '{id}' vanished",
+                T::KIND.as_str()
+            )))
+        })
     }
 
     /// Stores a new object under a fresh sequence number.

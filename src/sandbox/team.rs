@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::context::{to_json, Ctx, Reply};
-use crate::sandbox::list::{self, List};
+use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::roles::Role;
 use crate::sandbox::store::{Collection, Kind, ModeState, Record};
@@ -31,6 +31,7 @@ pub struct TeamMember {
     pub role: Role,
     pub livemode: bool,
     #[cfg_attr(test, ts(type = "string"))]
+    #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -44,6 +45,9 @@ impl Record for TeamMember {
     }
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
         &mut mode.members
+    }
+    fn wire_json(&self) -> Result<String, ApiError> {
+        to_json(self)
     }
 }
 
@@ -136,8 +140,8 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         created_at: ctx.now,
     };
     ctx.insert(member.clone());
-    ctx.emit("team_member.created", &member, &member.id, None)?;
-    Reply::ok(&member)
+    ctx.emit_stored::<TeamMember>("team_member.created", &member.id, None)?;
+    ctx.reply::<TeamMember>(&member.id)
 }
 
 pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
@@ -145,8 +149,7 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let query = list::read(&mut params, members)?;
     params.finish()?;
     let (page, has_more) = list::page(members, &query, |_| true);
-    let body = to_json(&List::new(page, has_more, "/v1/team/members"))?;
-    Ok(Reply { status: 200, body })
+    list::reply(members, &page, has_more, "/v1/team/members")
 }
 
 pub fn update(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
@@ -155,7 +158,7 @@ pub fn update(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let id = ctx.path_id(0).to_owned();
     let current = ctx.find::<TeamMember>(&id, "team_member")?.role;
     let Some(role) = role else {
-        return Reply::ok(ctx.find::<TeamMember>(&id, "team_member")?);
+        return ctx.reply::<TeamMember>(&id);
     };
     check_grant(ctx, current)?;
     check_grant(ctx, role)?;
@@ -166,13 +169,9 @@ pub fn update(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
             "the last Owner cannot be demoted; make someone else Owner first",
         ));
     }
-    let member = {
-        let m = ctx.modify::<TeamMember>(&id)?;
-        m.role = role;
-        m.clone()
-    };
-    ctx.emit("team_member.updated", &member, &id, None)?;
-    Reply::ok(&member)
+    ctx.modify::<TeamMember>(&id)?.role = role;
+    ctx.emit_stored::<TeamMember>("team_member.updated", &id, None)?;
+    ctx.reply::<TeamMember>(&id)
 }
 
 pub fn remove(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
