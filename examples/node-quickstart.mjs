@@ -1,5 +1,6 @@
 // Node quickstart: `bash scripts/demo.sh` runs it against the freshly built package.
 import { Vinr, money, SignatureVerificationError, VinrConfigurationError, VinrInvalidInputError } from '@vinr/sdk';
+import { createSandbox } from '@vinr/sdk/sandbox';
 
 const vinr = new Vinr({ secretKey: process.env.VINR_SECRET_KEY ?? 'sk_test_4eC39HqLyjWDarjtT1zdp7dc' });
 console.log(`client: ${vinr.mode} mode, API at ${vinr.apiBase}`);
@@ -29,8 +30,43 @@ try {
   console.log(`${e.name} [${e.code}] on '${e.param}': ${e.message}`);
 }
 
-// Settlement, offline: payments, a refund and a dispute in; days advanced; a settlement and
-// its payout out (T+2 business days of the EUR calendar, TARGET).
+// The sandbox: the whole VINR API in-process (Rust in Wasm), with test cards, a clock and
+// events. `sandbox.fetch` has the platform fetch's signature; nothing leaves the process.
+const sandbox = createSandbox({ clock: () => Date.parse('2026-04-02T09:30:00Z') });
+const { secretKey, publishableKey } = sandbox.keys.test;
+const api = async (method, path, body, key = secretKey) => {
+  const res = await sandbox.fetch(`https://sandbox.api.vinr.com/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+};
+const tokenize = async (number) =>
+  (await api('POST', '/payment_methods', { type: 'card', card: { number, expMonth: 12, expYear: 2030, cvc: '123' } }, publishableKey)).body.id;
+console.log(`\nsandbox: ${secretKey.slice(0, 12)}… (test) and ${sandbox.keys.live.secretKey.slice(0, 12)}… (live), in-process`);
+
+const customer = (await api('POST', '/customers', { email: 'ada@example.com', name: 'Ada' })).body;
+await api('POST', `/customers/${customer.id}/payment_methods`, { paymentMethod: await tokenize('4242 4242 4242 4242') });
+const big = (await api('POST', '/payments', { amount: 482000, currency: 'EUR', customer: customer.id, metadata: { order: 'A-1001' } })).body;
+console.log(`${big.id}: ${money.format(big.amount, 'EUR')} EUR, ${big.status}, ${big.card.brand} …${big.card.last4}`);
+const refund = (await api('POST', '/refunds', { payment: big.id, amount: 31500 })).body;
+console.log(`${refund.id}: refunded ${money.format(refund.amount, 'EUR')} EUR of ${big.id}`);
+const declined = await api('POST', '/payments', { amount: 2000, currency: 'EUR', paymentMethod: await tokenize('4000000000009995') });
+console.log(`a declined card answers ${declined.status} ${declined.body.error.type}/${declined.body.error.code}, payment ${declined.body.error.paymentId} stored as failed`);
+const disputed = (await api('POST', '/payments', { amount: 45000, currency: 'EUR', paymentMethod: await tokenize('4000000000000259') })).body;
+await api('POST', '/test_helpers/clock/advance', { seconds: 86400 });
+const [dispute] = (await api('GET', `/disputes?payment=${disputed.id}`)).body.data;
+console.log(`a day later ${dispute.id} opened on ${disputed.id}: ${dispute.reason}, ${money.format(dispute.amount, 'EUR')} EUR, due by ${dispute.dueBy}`);
+await api('POST', `/disputes/${dispute.id}/evidence`, { text: 'Delivered and signed for', files: ['proof-of-delivery.pdf'] });
+const timeline = (await api('GET', `/payments/${disputed.id}/timeline`)).body.data.map((s) => `${s.type}:${s.outcome}`);
+console.log(`timeline of ${disputed.id}: ${timeline.join(' → ')}`);
+const updated = (await api('GET', `/customers/${customer.id}`)).body;
+console.log(`${customer.id} lifetime volume: ${money.format(updated.lifetimeVolume.EUR, 'EUR')} EUR; events so far: ${(await api('GET', '/events?limit=100')).body.data.length}`);
+
+// Settlement: the sandbox's captures, refund and dispute netted into a settlement and its payout
+// (T+2 business days of the EUR calendar, TARGET). The settlement engine runs offline here; the
+// sandbox's own /settlements and /payouts endpoints come with the next issue.
 const engine = vinr.settlement.engine({
   payoutCurrency: 'EUR',
   schedule: { interval: 'daily', delayDays: 2 },
@@ -38,10 +74,10 @@ const engine = vinr.settlement.engine({
   defaultFees: { percent: '1.4', fixed: 25, disputeFee: 1500 },
   start: '2026-04-01T00:00:00Z',
 });
-const order = engine.recordPayment({ amount: 482000, currency: 'EUR', capturedAt: '2026-04-02T09:30:00Z' });
-const second = engine.recordPayment({ amount: 45000, currency: 'EUR', capturedAt: '2026-04-02T11:00:00Z' });
-engine.recordRefund({ paymentId: order, amount: 31500, currency: 'EUR', createdAt: '2026-04-02T15:00:00Z' });
-engine.openDispute({ paymentId: second, amount: 12000, currency: 'EUR', createdAt: '2026-04-02T16:00:00Z' });
+const order = engine.recordPayment({ id: big.id, amount: big.amountCaptured, currency: 'EUR', capturedAt: big.capturedAt });
+const second = engine.recordPayment({ id: disputed.id, amount: disputed.amountCaptured, currency: 'EUR', capturedAt: disputed.capturedAt });
+engine.recordRefund({ id: refund.id, paymentId: order, amount: refund.amount, currency: 'EUR', createdAt: refund.createdAt });
+engine.openDispute({ id: dispute.id, paymentId: second, amount: dispute.amount, currency: 'EUR', createdAt: dispute.createdAt });
 console.log(`before settling, ${order} is ${JSON.stringify(engine.track(order))}`);
 engine.advanceTo('2026-04-10T00:00:00Z');
 const [settlement] = engine.settlements();

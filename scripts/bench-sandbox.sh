@@ -28,7 +28,7 @@ if [ ! -x "$venv/bin/localstripe" ]; then
   "$venv/bin/pip" install --quiet -r benches/sandbox/requirements.txt
 fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$venv/bin/localstripe" --port "$port" > /dev/null 2>&1 &
+"$venv/bin/localstripe" --from-scratch --port "$port" > /dev/null 2>&1 &
 peer=$!
 trap 'kill $peer 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh machine (it installs what it needs):
 #   1. Rust: rustfmt, clippy (native and wasm32), unit + property + integration tests
-#   2. wasm-bindgen-test: the bindings in Node and in headless Chromium (Debian's chromedriver)
+#   2. wasm-bindgen-test: the bindings (the sandbox's too) in Node and in headless Chromium
+#      (Debian's chromedriver)
 #   3. the release build of pkg/ (prints the size table), tsc --noEmit over the TS layer
 #   4. the JS suites against `npm pack` of pkg/, installed into fresh projects: loading in Node
 #      ESM and CJS, Deno, Bun, workerd, a Chromium page and a Vite bundle; client options;
@@ -21,18 +22,20 @@ cargo fmt --all -- --check
 cargo clippy --quiet --locked -p vinr --all-targets -- -D warnings
 cargo clippy --quiet --locked -p vinr --target wasm32-unknown-unknown --lib --test wasm -- -D warnings
 cargo clippy --quiet --locked -p vinr-webhooks-wasm --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet --locked -p vinr --features sandbox-bindings --target wasm32-unknown-unknown --lib --test wasm_sandbox -- -D warnings
+cargo clippy --quiet --locked -p vinr-sandbox-wasm --target wasm32-unknown-unknown -- -D warnings
 
 step "Rust tests (native)"
 cargo test --locked -p vinr
 
 step "wasm-bindgen-test in Node"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$ROOT/target/tool/wasm-bindgen-test-runner"
-cargo test --locked -p vinr --target wasm32-unknown-unknown --test wasm
+cargo test --locked -p vinr --features sandbox-bindings --target wasm32-unknown-unknown --test wasm --test wasm_sandbox
 
 step "wasm-bindgen-test in headless Chromium"
 # webdriver.json (repo root) passes Chromium the flags it needs as root on a closed network.
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
-  cargo test --locked -p vinr --target wasm32-unknown-unknown --test wasm
+  cargo test --locked -p vinr --features sandbox-bindings --target wasm32-unknown-unknown --test wasm --test wasm_sandbox
 
 step "build pkg/"
 bash scripts/build.sh
