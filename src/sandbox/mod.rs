@@ -28,6 +28,7 @@ pub mod list;
 #[cfg(test)]
 mod param_types;
 mod params;
+mod payment_list;
 pub mod payment_methods;
 pub mod payments;
 mod random;
@@ -40,6 +41,7 @@ mod shared_json;
 pub mod store;
 pub mod team;
 mod timefmt;
+pub mod timeline;
 #[cfg(test)]
 mod ts_types;
 

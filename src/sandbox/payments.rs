@@ -6,7 +6,7 @@
 //! not captured in 7 days expires (canceled, `authorization_expired`). A declined card stores
 //! the payment as `failed` and answers 402 with the card error, naming the payment.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -17,13 +17,11 @@ use crate::ids::IdPrefix;
 use crate::sandbox::cards::{Behaviour, DeclineCode};
 use crate::sandbox::context::{to_json, Ctx, Reply};
 use crate::sandbox::customers::{self, Customer};
-use crate::sandbox::disputes::Dispute;
 use crate::sandbox::events;
-use crate::sandbox::list::{self, List};
-use crate::sandbox::params::{self, Params};
+use crate::sandbox::params::Params;
 use crate::sandbox::payment_methods::{CardDetails, PaymentMethodRecord};
-use crate::sandbox::refunds::Refund;
 use crate::sandbox::store::{Collection, Job, JobKind, Kind, ModeState, Record};
+pub use crate::sandbox::timeline::{add_timeline, TimelineEntry, TimelineKind};
 
 /// How long an authorization may wait for its capture.
 pub const AUTHORIZATION_DAYS: i64 = 7;
@@ -49,7 +47,7 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
-    const ALL: [(&'static str, PaymentStatus); 5] = [
+    pub const ALL: [(&'static str, PaymentStatus); 5] = [
         ("requires_action", PaymentStatus::RequiresAction),
         ("authorized", PaymentStatus::Authorized),
         ("completed", PaymentStatus::Completed),
@@ -108,37 +106,6 @@ pub struct Payment {
     #[serde(with = "crate::sandbox::timefmt::option")]
     pub authorization_expires_at: Option<DateTime<Utc>>,
     pub metadata: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum TimelineKind {
-    Authorization,
-    ThreeDSecure,
-    Capture,
-    Failure,
-    Cancellation,
-    Refund,
-    Dispute,
-}
-
-/// One step of a payment's life, with the event that recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct TimelineEntry {
-    #[serde(rename = "type")]
-    pub kind: TimelineKind,
-    #[cfg_attr(test, ts(type = "string"))]
-    #[serde(with = "crate::sandbox::timefmt")]
-    pub at: DateTime<Utc>,
-    pub event_id: String,
-    pub amount: Option<i64>,
-    /// `succeeded`, `failed`, `required`, a decline code, a dispute status…
-    pub outcome: Option<String>,
-    /// The refund or dispute this step is about.
-    pub object: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -216,12 +183,6 @@ fn record_step(
                 object: None,
             });
     }
-    Ok(())
-}
-
-/// Adds a timeline step for an event recorded elsewhere (refunds, disputes).
-pub fn add_timeline(ctx: &mut Ctx, payment: &str, entry: TimelineEntry) -> Result<(), ApiError> {
-    ctx.modify::<PaymentRecord>(payment)?.timeline.push(entry);
     Ok(())
 }
 
@@ -473,14 +434,6 @@ pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     ctx.reply::<PaymentRecord>(&id)
 }
 
-pub fn timeline(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
-    params.finish()?;
-    let id = ctx.path_id(0).to_owned();
-    let record = ctx.find::<PaymentRecord>(&id, "payment")?;
-    let url = format!("/v1/payments/{id}/timeline");
-    Reply::ok(&List::new(record.timeline.iter().collect(), false, &url))
-}
-
 pub fn capture(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let amount = params.amount("amount")?;
     params.finish()?;
@@ -627,86 +580,4 @@ pub fn authenticate(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError
     }
     ctx.find::<PaymentRecord>(&id, "payment")?;
     ctx.reply::<PaymentRecord>(&id)
-}
-
-/// How `search` narrows the list: by id, through a refund or dispute, by last four, by email.
-enum Search {
-    Payment(String),
-    Payments(HashSet<String>),
-    Last4(String),
-    Customers(HashSet<String>),
-}
-
-fn read_search(ctx: &Ctx, text: &str) -> Result<Search, ApiError> {
-    let text = text.trim();
-    let prefix = text.split_once('_').map(|(p, _)| p);
-    Ok(match prefix {
-        Some("pay") => Search::Payment(text.to_owned()),
-        Some("re") => Search::Payments(ctx.get::<Refund>(text).map(|r| r.payment.clone()).into_iter().collect()),
-        Some("dp") => Search::Payments(ctx.get::<Dispute>(text).map(|d| d.payment.clone()).into_iter().collect()),
-        _ if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) => Search::Last4(text.to_owned()),
-        _ if text.contains('@') => Search::Customers(
-            ctx.store
-                .mode(ctx.mode)
-                .customers
-                .iter()
-                .filter(|(_, c)| c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(text)))
-                .map(|(_, c)| c.id.clone())
-                .collect(),
-        ),
-        _ => {
-            return Err(ApiError::invalid_param(
-                "search",
-                "search_invalid",
-                "search by a payment, refund or dispute id (pay_, re_, dp_), a customer email, or a card's last four digits",
-            ))
-        }
-    })
-}
-
-pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
-    let payments = &ctx.store.mode(ctx.mode).payments;
-    let query = list::read(&mut params, payments)?;
-    let status = match params.choice("status", &PaymentStatus::ALL.map(|(s, _)| s))? {
-        Some(s) => PaymentStatus::ALL
-            .iter()
-            .find(|(n, _)| *n == s)
-            .map(|(_, st)| *st),
-        None => None,
-    };
-    let currency = params.currency("currency")?.map(|c| c.code().to_owned());
-    let amount_min = params.integer("amountMin", 0, params::MAX_AMOUNT)?;
-    let amount_max = params.integer("amountMax", 0, params::MAX_AMOUNT)?;
-    let from = params.time("createdFrom")?;
-    let to = params.time("createdTo")?;
-    let customer = params.id("customer", IdPrefix::Customer)?;
-    let search = params.string("search", 254)?;
-    params.finish()?;
-    let search = match search {
-        Some(text) => Some(read_search(ctx, &text)?),
-        None => None,
-    };
-    let keep = |r: &PaymentRecord| {
-        let p = &r.payment;
-        status.is_none_or(|s| p.status == s)
-            && currency.as_deref().is_none_or(|c| p.currency == c)
-            && amount_min.is_none_or(|m| p.amount >= m)
-            && amount_max.is_none_or(|m| p.amount <= m)
-            && from.is_none_or(|t| p.created_at >= t)
-            && to.is_none_or(|t| p.created_at <= t)
-            && customer
-                .as_deref()
-                .is_none_or(|c| p.customer.as_deref() == Some(c))
-            && match &search {
-                None => true,
-                Some(Search::Payment(id)) => p.id == *id,
-                Some(Search::Payments(ids)) => ids.contains(&p.id),
-                Some(Search::Last4(l4)) => p.card.as_ref().is_some_and(|c| c.last4 == *l4),
-                Some(Search::Customers(ids)) => {
-                    p.customer.as_ref().is_some_and(|c| ids.contains(c))
-                }
-            }
-    };
-    let (page, has_more) = list::page(payments, &query, keep);
-    list::reply(payments, &page, has_more, "/v1/payments")
 }

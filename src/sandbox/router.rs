@@ -7,7 +7,8 @@ use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::params::Params;
 use crate::sandbox::roles::Permission;
 use crate::sandbox::{
-    api_keys, clock, customers, disputes, events, payment_methods, payments, refunds, team,
+    api_keys, clock, customers, disputes, events, payment_list, payment_methods, payments, refunds,
+    team, timeline,
 };
 
 pub type Handler = fn(&mut Ctx, Params) -> Result<Reply, ApiError>;
@@ -41,11 +42,11 @@ macro_rules! routes {
 
 pub static ROUTES: &[Route] = routes! {
     "POST"   "/v1/payments" => payments::create, WritePayments, Secret;
-    "GET"    "/v1/payments" => payments::list, ReadData, Secret;
+    "GET"    "/v1/payments" => payment_list::list, ReadData, Secret;
     "GET"    "/v1/payments/:id" => payments::retrieve, ReadData, Secret;
     "POST"   "/v1/payments/:id/capture" => payments::capture, WritePayments, Secret;
     "POST"   "/v1/payments/:id/cancel" => payments::cancel, WritePayments, Secret;
-    "GET"    "/v1/payments/:id/timeline" => payments::timeline, ReadData, Secret;
+    "GET"    "/v1/payments/:id/timeline" => timeline::timeline, ReadData, Secret;
     "POST"   "/v1/payment_methods" => payment_methods::create, WritePayments, Publishable;
     "GET"    "/v1/payment_methods/:id" => payment_methods::retrieve, ReadData, Secret;
     "POST"   "/v1/refunds" => refunds::create, Refund, Secret;

@@ -1,4 +1,4 @@
-// Shared by two test crates (tests/sandbox.rs, tests/sandbox_properties.rs), each using a part.
+// Shared by the test crates tests/sandbox.rs, sandbox_access.rs and sandbox_properties.rs, each using a part.
 #![allow(dead_code)]
 
 //! Drives a `Sandbox` as a host would: a seeded random source, a manual clock, JSON in and out.
