@@ -14,13 +14,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::keys::{ApiKey, KeyKind, Mode};
-use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::http::Request;
 use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::random::RequestRandom;
 use crate::sandbox::roles::{Permission, Role};
-use crate::sandbox::store::{Collection, Kind, ModeState, Record, Store};
+use crate::sandbox::store::{stored_record, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -78,21 +78,7 @@ pub struct ApiKeyRecord {
     pub retired: Vec<String>,
 }
 
-impl Record for ApiKeyRecord {
-    const KIND: Kind = Kind::ApiKey;
-    fn key(&self) -> &str {
-        &self.key.id
-    }
-    fn collection(mode: &ModeState) -> &Collection<Self> {
-        &mode.api_keys
-    }
-    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
-        &mut mode.api_keys
-    }
-    fn wire_json(&self) -> Result<String, ApiError> {
-        to_json(&self.key)
-    }
-}
+stored_record!(ApiKeyRecord, ApiKey, api_keys, |this| key: &this.key.id, wire: &this.key);
 
 /// Secrets to key records, across both modes (a key's prefix carries its mode). Derived.
 #[derive(Debug, Default)]

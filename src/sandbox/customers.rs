@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
-use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::list;
 use crate::sandbox::params::{check_id, Params};
 use crate::sandbox::payment_methods::PaymentMethodRecord;
-use crate::sandbox::store::{Collection, Kind, ModeState, Record};
+use crate::sandbox::store::stored_record;
 use crate::sandbox::team::{check_email, Deleted};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,21 +47,7 @@ pub struct Customer {
 /// The stored form is the object itself.
 pub type CustomerRecord = Customer;
 
-impl Record for Customer {
-    const KIND: Kind = Kind::Customer;
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn collection(mode: &ModeState) -> &Collection<Self> {
-        &mode.customers
-    }
-    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
-        &mut mode.customers
-    }
-    fn wire_json(&self) -> Result<String, ApiError> {
-        to_json(self)
-    }
-}
+stored_record!(Customer, Customer, customers, |this| key: &this.id, wire: this);
 
 /// Adds `delta` to a customer's volume in `currency` (a deleted customer keeps no volume).
 /// No event: the volume is a running figure of payments and refunds, which have their own.

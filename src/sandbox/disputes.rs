@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
-use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::payments::{self, PaymentRecord, PaymentStatus, TimelineEntry, TimelineKind};
-use crate::sandbox::store::{Collection, Job, JobKind, Kind, ModeState, Record};
+use crate::sandbox::store::{stored_record, Job, JobKind};
 
 /// How long a merchant has to respond.
 pub const RESPONSE_DAYS: i64 = 7;
@@ -89,21 +89,7 @@ pub struct Dispute {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-impl Record for Dispute {
-    const KIND: Kind = Kind::Dispute;
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn collection(mode: &ModeState) -> &Collection<Self> {
-        &mode.disputes
-    }
-    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
-        &mut mode.disputes
-    }
-    fn wire_json(&self) -> Result<String, ApiError> {
-        to_json(self)
-    }
-}
+stored_record!(Dispute, Dispute, disputes, |this| key: &this.id, wire: this);
 
 pub fn job_for_deadline(seq: u64, dispute: &Dispute) -> Option<Job> {
     (dispute.status == DisputeStatus::NeedsResponse).then(|| Job {

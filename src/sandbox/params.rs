@@ -143,16 +143,21 @@ impl Params {
         }
     }
 
+    /// A JSON integer, or in a query the text of one.
+    fn as_integer(&self, value: &Value) -> Option<i64> {
+        match (value, self.source) {
+            (Value::Number(n), _) => n.as_i64(),
+            (Value::String(s), Source::Query) => s.parse::<i64>().ok(),
+            _ => None,
+        }
+    }
+
     pub fn integer(&mut self, key: &str, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
         let value = match self.take(key) {
             None => return Ok(None),
             Some(v) => v,
         };
-        let number = match (&value, self.source) {
-            (Value::Number(n), _) => n.as_i64(),
-            (Value::String(s), Source::Query) => s.parse::<i64>().ok(),
-            _ => None,
-        };
+        let number = self.as_integer(&value);
         let name = self.name(key);
         match number {
             Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
@@ -168,12 +173,7 @@ impl Params {
             None => return Ok(None),
             Some(v) => v,
         };
-        let number = match (&value, self.source) {
-            (Value::Number(n), _) => n.as_i64(),
-            (Value::String(s), Source::Query) => s.parse::<i64>().ok(),
-            _ => None,
-        };
-        match number {
+        match self.as_integer(&value) {
             Some(n) if (MIN_AMOUNT..=MAX_AMOUNT).contains(&n) => Ok(Some(n)),
             Some(_) => Err(ApiError::invalid_param(
                 &name,

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::cards::{self, Behaviour, Brand};
-use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::params::Params;
-use crate::sandbox::store::{Collection, Kind, ModeState, Record};
+use crate::sandbox::store::stored_record;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -64,21 +64,7 @@ pub struct PaymentMethodRecord {
     pub behaviour: Behaviour,
 }
 
-impl Record for PaymentMethodRecord {
-    const KIND: Kind = Kind::PaymentMethod;
-    fn key(&self) -> &str {
-        &self.method.id
-    }
-    fn collection(mode: &ModeState) -> &Collection<Self> {
-        &mode.payment_methods
-    }
-    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
-        &mut mode.payment_methods
-    }
-    fn wire_json(&self) -> Result<String, ApiError> {
-        to_json(&self.method)
-    }
-}
+stored_record!(PaymentMethodRecord, PaymentMethod, payment_methods, |this| key: &this.method.id, wire: &this.method);
 
 fn invalid(param: &str, code: &str, message: &str) -> ApiError {
     ApiError::invalid_param(param, code, message)

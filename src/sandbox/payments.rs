@@ -15,12 +15,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::cards::{Behaviour, DeclineCode};
-use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::customers::{self, Customer};
 use crate::sandbox::events;
 use crate::sandbox::params::Params;
 use crate::sandbox::payment_methods::{CardDetails, PaymentMethodRecord};
-use crate::sandbox::store::{Collection, Job, JobKind, Kind, ModeState, Record};
+use crate::sandbox::store::{stored_record, Job, JobKind};
 pub use crate::sandbox::timeline::{add_timeline, TimelineEntry, TimelineKind};
 
 /// How long an authorization may wait for its capture.
@@ -119,21 +119,7 @@ pub struct PaymentRecord {
     pub dispute_opens_at: Option<DateTime<Utc>>,
 }
 
-impl Record for PaymentRecord {
-    const KIND: Kind = Kind::Payment;
-    fn key(&self) -> &str {
-        &self.payment.id
-    }
-    fn collection(mode: &ModeState) -> &Collection<Self> {
-        &mode.payments
-    }
-    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
-        &mut mode.payments
-    }
-    fn wire_json(&self) -> Result<String, ApiError> {
-        to_json(&self.payment)
-    }
-}
+stored_record!(PaymentRecord, Payment, payments, |this| key: &this.payment.id, wire: &this.payment);
 
 fn unexpected_state(payment: &Payment, action: &str) -> ApiError {
     let status = serde_json::to_value(payment.status)

@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
-use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::customers;
 use crate::sandbox::list;
 use crate::sandbox::params::{check_id, Params};
 use crate::sandbox::payments::{self, PaymentRecord, PaymentStatus, TimelineEntry, TimelineKind};
-use crate::sandbox::store::{Collection, Kind, ModeState, Record};
+use crate::sandbox::store::stored_record;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -47,21 +47,7 @@ pub struct Refund {
     pub metadata: BTreeMap<String, String>,
 }
 
-impl Record for Refund {
-    const KIND: Kind = Kind::Refund;
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn collection(mode: &ModeState) -> &Collection<Self> {
-        &mode.refunds
-    }
-    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
-        &mut mode.refunds
-    }
-    fn wire_json(&self) -> Result<String, ApiError> {
-        to_json(self)
-    }
-}
+stored_record!(Refund, Refund, refunds, |this| key: &this.id, wire: this);
 
 pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let payment_id = params.required_string("payment", 80)?;

@@ -72,6 +72,35 @@ pub trait Record: Serialize + DeserializeOwned + Sized {
     fn wire_json(&self) -> Result<String, ApiError>;
 }
 
+/// Implements [`Record`] for a type kept in `ModeState::$field`, whose id is `$key` and which
+/// the API shows as `$wire` (both expressions of `$this`).
+macro_rules! stored_record {
+    ($ty:ty, $kind:ident, $field:ident, |$this:ident| key: $key:expr, wire: $wire:expr) => {
+        impl $crate::sandbox::store::Record for $ty {
+            const KIND: $crate::sandbox::store::Kind = $crate::sandbox::store::Kind::$kind;
+            fn key(&self) -> &str {
+                let $this = self;
+                $key
+            }
+            fn collection(
+                mode: &$crate::sandbox::store::ModeState,
+            ) -> &$crate::sandbox::store::Collection<Self> {
+                &mode.$field
+            }
+            fn collection_mut(
+                mode: &mut $crate::sandbox::store::ModeState,
+            ) -> &mut $crate::sandbox::store::Collection<Self> {
+                &mut mode.$field
+            }
+            fn wire_json(&self) -> Result<String, $crate::error::ApiError> {
+                let $this = self;
+                $crate::sandbox::context::to_json($wire)
+            }
+        }
+    };
+}
+pub(crate) use stored_record;
+
 /// An object and, once asked for, its wire JSON. The JSON is made at most once per version of
 /// the object and shared (`Rc`) by the response, the events and the lists that show that
 /// version: serialization is most of what the sandbox does, so it is done once.

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
-use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::roles::Role;
-use crate::sandbox::store::{Collection, Kind, ModeState, Record};
+use crate::sandbox::store::stored_record;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -35,21 +35,7 @@ pub struct TeamMember {
     pub created_at: DateTime<Utc>,
 }
 
-impl Record for TeamMember {
-    const KIND: Kind = Kind::Member;
-    fn key(&self) -> &str {
-        &self.id
-    }
-    fn collection(mode: &ModeState) -> &Collection<Self> {
-        &mode.members
-    }
-    fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self> {
-        &mut mode.members
-    }
-    fn wire_json(&self) -> Result<String, ApiError> {
-        to_json(self)
-    }
-}
+stored_record!(TeamMember, Member, members, |this| key: &this.id, wire: this);
 
 /// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces.
 pub fn check_email(param: &str, email: &str) -> Result<String, ApiError> {
