@@ -35,7 +35,8 @@ if [ "$pinned" != "$have" ]; then
   exit 1
 fi
 
-# 3. npm tooling (TypeScript, esbuild, binaryen's wasm-opt, deno, bun, workerd, playwright-core, vite).
+# 3. npm tooling (TypeScript, esbuild, binaryen's wasm-opt, deno, bun, workerd, Node 22 and 24,
+#    playwright-core, vite).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # `npm install` rather than `npm ci`: it installs exactly the lockfile's versions too, but
   # tolerates the lockfile's missing entries for other platforms' optional binaries (deno,

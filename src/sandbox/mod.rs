@@ -56,6 +56,7 @@ use crate::ids::{Id, IdPrefix};
 use crate::keys::{KeyKind, Mode};
 
 pub use http::{Request, Response, MAX_BODY_BYTES, MAX_JSON_DEPTH};
+pub use random::SEED_BYTES;
 pub use rate_limit::RateLimit;
 pub use records::RestoreError;
 
@@ -301,19 +302,19 @@ impl Sandbox {
         host_now: DateTime<Utc>,
         random: &mut dyn RandomSource,
     ) -> Outcome {
-        let mut seed = [0u8; 32];
+        let mut seed = [0u8; SEED_BYTES];
         random.fill_bytes(&mut seed);
         self.handle_seeded(request, host_now, seed)
     }
 
-    /// [`Sandbox::handle`] with the request's 32 random bytes drawn by the caller: a host whose
+    /// [`Sandbox::handle`] with the request's random bytes drawn by the caller: a host whose
     /// random source can fail draws them first, so that a failure never leaves a request
     /// half-applied.
     pub fn handle_seeded(
         &mut self,
         request: &Request,
         host_now: DateTime<Utc>,
-        seed: [u8; 32],
+        seed: [u8; SEED_BYTES],
     ) -> Outcome {
         let mut rng = RequestRandom::from_seed(seed);
         let request_id = Id::generate(IdPrefix::Request, &mut rng)

@@ -1,15 +1,19 @@
-//! The randomness of one request: 32 bytes drawn once from the host's source (one call across
-//! the boundary per request instead of one per id). Two streams come out of them:
-//! - ids (`pay_…`, `evt_…`, `req_…`): xoshiro256** keyed with SHA-256 of the bytes, fast, since a
+//! The randomness of one request: 64 bytes drawn once from the host's source (one call across
+//! the boundary per request instead of one per id), in two independent halves:
+//! - ids (`pay_…`, `evt_…`, `req_…`): xoshiro256** whose state is the first half, fast, since a
 //!   request makes several and they only need to be unique;
-//! - secrets (API keys): SHA-256 in counter mode over the bytes, unpredictable whenever the
-//!   host's source is (`crypto.getRandomValues`), even to someone who sees every id.
+//! - secrets (API keys): SHA-256 in counter mode keyed with the second half, unpredictable
+//!   whenever the host's source is (`crypto.getRandomValues`), even to someone who recovers the
+//!   id generator's state from the ids it produced.
 //!
 //! With a seeded host source a run replays exactly.
 
 use sha2::{Digest, Sha256};
 
 use crate::host::{RandomSource, SeededRandom};
+
+/// How many bytes a request draws from the host.
+pub const SEED_BYTES: usize = 64;
 
 pub struct RequestRandom {
     ids: SeededRandom,
@@ -18,26 +22,24 @@ pub struct RequestRandom {
 
 impl RequestRandom {
     pub fn draw(host: &mut dyn RandomSource) -> RequestRandom {
-        let mut seed = [0u8; 32];
+        let mut seed = [0u8; SEED_BYTES];
         host.fill_bytes(&mut seed);
         RequestRandom::from_seed(seed)
     }
 
-    pub fn from_seed(seed: [u8; 32]) -> RequestRandom {
-        let mut h = Sha256::new();
-        h.update(b"vinr sandbox ids");
-        h.update(seed);
-        let digest = h.finalize();
+    pub fn from_seed(seed: [u8; SEED_BYTES]) -> RequestRandom {
         let mut state = [0u64; 4];
-        for (word, chunk) in state.iter_mut().zip(digest.chunks_exact(8)) {
+        for (word, chunk) in state.iter_mut().zip(seed[..32].chunks_exact(8)) {
             let mut bytes = [0u8; 8];
             bytes.copy_from_slice(chunk);
             *word = u64::from_le_bytes(bytes);
         }
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&seed[32..]);
         RequestRandom {
             ids: SeededRandom::from_state(state),
             secrets: SecretStream {
-                key: seed,
+                key,
                 counter: 0,
                 block: [0; 32],
                 used: 32,

@@ -7,9 +7,17 @@ use serde::{Deserialize, Deserializer, Serializer};
 
 /// The RFC 3339 text of `t` (seconds precision; years outside 0–9999 fall back to chrono).
 pub fn format(t: &DateTime<Utc>) -> String {
+    match digits(t) {
+        Some(b) => b.iter().map(|&c| char::from(c)).collect(),
+        None => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` on the stack, for years 0–9999.
+fn digits(t: &DateTime<Utc>) -> Option<[u8; 20]> {
     let year = t.year();
     if !(0..=9999).contains(&year) {
-        return t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        return None;
     }
     let mut b = *b"0000-00-00T00:00:00Z";
     let put = |b: &mut [u8; 20], at: usize, width: usize, mut v: u32| {
@@ -24,11 +32,15 @@ pub fn format(t: &DateTime<Utc>) -> String {
     put(&mut b, 11, 2, t.hour());
     put(&mut b, 14, 2, t.minute());
     put(&mut b, 17, 2, t.second());
-    b.iter().map(|&c| char::from(c)).collect()
+    Some(b)
 }
 
 pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format(t))
+    match digits(t) {
+        // ASCII digits and punctuation: always UTF-8.
+        Some(b) => s.serialize_str(std::str::from_utf8(&b).unwrap_or_default()),
+        None => s.serialize_str(&format(t)),
+    }
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
@@ -41,7 +53,7 @@ pub mod option {
 
     pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
         match t {
-            Some(t) => s.serialize_str(&format(t)),
+            Some(t) => super::serialize(t, s),
             None => s.serialize_none(),
         }
     }

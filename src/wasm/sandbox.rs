@@ -12,7 +12,7 @@ use super::error;
 use super::host::JsRandom;
 use crate::error::ApiError;
 use crate::host::RandomSource;
-use crate::sandbox::{Request, Response, Sandbox, SandboxConfig};
+use crate::sandbox::{Request, Response, Sandbox, SandboxConfig, SEED_BYTES};
 
 /// One sandbox: an account with its live and test modes, and everything in them.
 #[wasm_bindgen]
@@ -34,7 +34,7 @@ impl SandboxCore {
     ) -> Result<SandboxCore, JsValue> {
         let config = parse_config(config)?;
         let now = host_time(host_now_ms)?;
-        let mut seed = [0u8; 32];
+        let mut seed = [0u8; SEED_BYTES];
         let mut random = JsRandom::new(fill);
         random.fill_bytes(&mut seed);
         random.finish()?;
@@ -90,7 +90,7 @@ impl SandboxCore {
         };
         let now = host_time(host_now_ms)?;
         // Drawn before anything changes: if the host's source throws, nothing was applied.
-        let mut seed = [0u8; 32];
+        let mut seed = [0u8; SEED_BYTES];
         let mut random = JsRandom::new(fill);
         random.fill_bytes(&mut seed);
         random.finish()?;
@@ -165,12 +165,12 @@ impl SandboxCore {
     }
 }
 
-/// The 32 bytes drawn up front, handed to the core's one draw.
-struct Seed(Option<[u8; 32]>);
+/// The bytes drawn up front, handed to the core's one draw.
+struct Seed(Option<[u8; SEED_BYTES]>);
 
 impl RandomSource for Seed {
     fn fill_bytes(&mut self, dest: &mut [u8]) {
-        let seed = self.0.take().unwrap_or_default();
+        let seed = self.0.take().unwrap_or([0; SEED_BYTES]);
         for (d, s) in dest.iter_mut().zip(seed.iter().cycle()) {
             *d = *s;
         }
