@@ -11,11 +11,7 @@ cd "$ROOT"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-wasm=pkg/dist/vinr_bg.wasm
-if [ ! -f "$wasm" ] || [ -n "$(find src js/src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]; then
-  step "build pkg/ (release)"
-  bash scripts/build.sh
-fi
+bash scripts/build-if-stale.sh pkg/dist/vinr_bg.wasm
 
 step "native"
 cargo bench --quiet --locked -p vinr --bench settlement
