@@ -19,7 +19,7 @@ use crate::sandbox::http::Request;
 use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::random::RequestRandom;
-use crate::sandbox::roles::{Permission, Role};
+use crate::sandbox::roles::{self, Permission, Role};
 use crate::sandbox::store::{stored_record, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,19 +245,9 @@ fn with_secret(record: &ApiKeyRecord) -> ApiKeyWire {
 
 /// The caller's role must cover the role of a key it creates or changes.
 fn check_role_covers(caller: &Caller, target: Option<Role>) -> Result<(), ApiError> {
-    match (caller.role, target) {
-        (Some(mine), Some(theirs)) if !mine.covers(theirs) => Err(ApiError {
-            param: Some("role".into()),
-            ..ApiError::permission(
-                "role_exceeds_creator",
-                format!(
-                    "a {} key cannot act on a key with the {} role",
-                    mine.as_str(),
-                    theirs.as_str()
-                ),
-            )
-        }),
-        _ => Ok(()),
+    match target {
+        Some(target) => roles::require_covers(caller.role, target, "create or change a key with"),
+        None => Ok(()),
     }
 }
 

@@ -164,6 +164,16 @@ pub fn set_data(ctx: &mut Ctx, event_id: &str, data: Rc<str>) -> Result<(), ApiE
     Ok(())
 }
 
+/// Whether `event_type` is `pattern`, or of its family when the pattern is `family.*`.
+fn type_matches(pattern: &str, event_type: &str) -> bool {
+    match pattern.strip_suffix(".*") {
+        Some(family) => event_type
+            .strip_prefix(family)
+            .is_some_and(|rest| rest.starts_with('.')),
+        None => event_type == pattern,
+    }
+}
+
 pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
@@ -175,12 +185,8 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let events = &ctx.store.mode(ctx.mode).events;
     let query = list::read(&mut params, events)?;
     let event_type = params.string("type", 64)?;
-    if let Some(t) = &event_type {
-        let family = t.strip_suffix(".*");
-        let known = EVENT_TYPES
-            .iter()
-            .any(|k| *k == t || family.is_some_and(|f| k.starts_with(&format!("{f}."))));
-        if !known {
+    if let Some(pattern) = &event_type {
+        if !EVENT_TYPES.iter().any(|t| type_matches(pattern, t)) {
             return Err(ApiError::invalid_param(
                 "type",
                 "parameter_invalid",
@@ -194,21 +200,12 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let object = params.string("object", 80)?;
     params.finish()?;
     let matches = |e: &EventRecord| {
-        let type_ok = match &event_type {
-            None => true,
-            Some(t) => match t.strip_suffix(".*") {
-                Some(family) => e
-                    .event_type
-                    .strip_prefix(family)
-                    .is_some_and(|rest| rest.starts_with('.')),
-                None => e.event_type == *t,
-            },
-        };
-        let object_ok = match &object {
-            None => true,
-            Some(o) => e.object_id == *o || e.payment.as_deref() == Some(o.as_str()),
-        };
-        type_ok && object_ok
+        event_type
+            .as_deref()
+            .is_none_or(|pattern| type_matches(pattern, &e.event_type))
+            && object
+                .as_deref()
+                .is_none_or(|o| e.object_id == o || e.payment.as_deref() == Some(o))
     };
     let (page, has_more) = list::page(events, &query, matches);
     list::reply(events, &page, has_more, "/v1/events")

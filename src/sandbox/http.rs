@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::host::find_header;
 
 /// Bodies above this are refused with 413 before any parsing.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -26,10 +27,7 @@ pub struct Request<'a> {
 
 impl Request<'_> {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
+        find_header(self.headers, name)
     }
 }
 
@@ -63,10 +61,7 @@ impl Response {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
 
     pub(crate) fn set_header(&mut self, name: &str, value: String) {

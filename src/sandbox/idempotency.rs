@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::error::ApiError;
 use crate::keys::Mode;
 use crate::sandbox::store::{Collection, Kind, ModeState, Record, Store};
+use crate::webhook::to_hex;
 
 pub const RETENTION_HOURS: i64 = 24;
 const MAX_KEY_LEN: usize = 255;
@@ -74,7 +75,8 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     h.update(path.as_bytes());
     h.update([0]);
     h.update(body);
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let hex = to_hex(&h.finalize().into());
+    hex.iter().map(|&c| char::from(c)).collect()
 }
 
 /// What to do with a keyed request.

@@ -106,36 +106,25 @@ pub fn page<'a, T: Record>(
     query: &ListQuery,
     keep: impl Fn(&T) -> bool,
 ) -> (Vec<&'a T>, bool) {
-    let take = query.limit + 1;
-    let mut items: Vec<&T> = match query.cursor {
-        Cursor::None => collection
-            .older_than(None)
+    // One more than asked, to tell whether there are more.
+    let first = |items: &mut dyn Iterator<Item = (u64, &'a T)>| -> Vec<&'a T> {
+        items
             .map(|(_, v)| v)
             .filter(|v| keep(v))
-            .take(take)
-            .collect(),
-        Cursor::StartingAfter(seq) => collection
-            .older_than(Some(seq))
-            .map(|(_, v)| v)
-            .filter(|v| keep(v))
-            .take(take)
-            .collect(),
-        Cursor::EndingBefore(seq) => {
-            // The `limit` objects just newer than the cursor, still shown newest first.
-            let mut newer: Vec<&T> = collection
-                .newer_than(seq)
-                .map(|(_, v)| v)
-                .filter(|v| keep(v))
-                .take(take)
-                .collect();
-            let has_more = newer.len() > query.limit;
-            newer.truncate(query.limit);
-            newer.reverse();
-            return (newer, has_more);
-        }
+            .take(query.limit + 1)
+            .collect()
+    };
+    let (mut items, oldest_first) = match query.cursor {
+        Cursor::None => (first(&mut collection.older_than(None)), false),
+        Cursor::StartingAfter(seq) => (first(&mut collection.older_than(Some(seq))), false),
+        // The `limit` objects just newer than the cursor, walked up from it.
+        Cursor::EndingBefore(seq) => (first(&mut collection.newer_than(seq)), true),
     };
     let has_more = items.len() > query.limit;
     items.truncate(query.limit);
+    if oldest_first {
+        items.reverse();
+    }
     (items, has_more)
 }
 

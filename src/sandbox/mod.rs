@@ -222,14 +222,7 @@ impl Sandbox {
         }
         store.touch_account();
         let bytes = records::batch(&mut store).unwrap_or_default();
-        let limiter = RateLimiter::new(config.rate_limit);
-        let mut sandbox = Sandbox {
-            config,
-            store,
-            limiter,
-            batch_seq: 0,
-            durable_seq: 0,
-        };
+        let mut sandbox = Sandbox::over(config, store);
         let seq = sandbox.next_batch_seq();
         (sandbox, ChangeBatch { seq, bytes })
     }
@@ -241,14 +234,18 @@ impl Sandbox {
         batches: impl Iterator<Item = &'a [u8]>,
     ) -> Result<Sandbox, RestoreError> {
         let store = records::restore(snapshot, batches)?;
-        let limiter = RateLimiter::new(config.rate_limit);
-        Ok(Sandbox {
+        Ok(Sandbox::over(config, store))
+    }
+
+    /// A sandbox over `store`, with no batch handed out yet.
+    fn over(config: SandboxConfig, store: Store) -> Sandbox {
+        Sandbox {
+            limiter: RateLimiter::new(config.rate_limit),
             config,
             store,
-            limiter,
             batch_seq: 0,
             durable_seq: 0,
-        })
+        }
     }
 
     fn next_batch_seq(&mut self) -> u64 {

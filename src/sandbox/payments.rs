@@ -7,7 +7,6 @@
 //! the payment as `failed` and answers 402 with the card error, naming the payment.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -283,8 +282,8 @@ fn authorize(ctx: &mut Ctx, id: &str) -> Result<(), ApiError> {
     }
 }
 
-/// A decline: the payment is stored as failed and the request answers 402.
-fn decline(ctx: &mut Ctx, id: &str, code: DeclineCode) -> Result<Reply, ApiError> {
+/// Marks the payment `failed` with `code` and emits `payment.failed` with its timeline `step`.
+fn fail(ctx: &mut Ctx, id: &str, code: DeclineCode, step: Option<Step>) -> Result<(), ApiError> {
     {
         let r = ctx.modify::<PaymentRecord>(id)?;
         r.payment.status = PaymentStatus::Failed;
@@ -292,10 +291,15 @@ fn decline(ctx: &mut Ctx, id: &str, code: DeclineCode) -> Result<Reply, ApiError
         r.payment.failure_message = Some(code.message().to_owned());
         r.payment.next_action = None;
     }
-    record_step(
+    record_step(ctx, id, "payment.failed", step)
+}
+
+/// A decline: the payment is stored as failed and the request answers 402.
+fn decline(ctx: &mut Ctx, id: &str, code: DeclineCode) -> Result<(), ApiError> {
+    fail(
         ctx,
         id,
-        "payment.failed",
+        code,
         step(TimelineKind::Failure, None, code.as_str()),
     )?;
     Err(ApiError::card_declined(code.as_str(), code.message(), id))
@@ -401,11 +405,8 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
                 "payment.requires_action",
                 step(TimelineKind::ThreeDSecure, None, "required"),
             )
-            .map(|()| Reply::json(Rc::from("")))
         }
-        Behaviour::Succeeds | Behaviour::DisputedLater => {
-            authorize(ctx, &id).map(|()| Reply::json(Rc::from("")))
-        }
+        Behaviour::Succeeds | Behaviour::DisputedLater => authorize(ctx, &id),
     };
     let payment = ctx.json::<PaymentRecord>(&id)?;
     events::set_data(ctx, &created, payment.clone())?;
@@ -440,7 +441,6 @@ pub fn capture(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         ));
     }
     capture_now(ctx, &id, amount)?;
-    ctx.find::<PaymentRecord>(&id, "payment")?;
     ctx.reply::<PaymentRecord>(&id)
 }
 
@@ -469,7 +469,6 @@ pub fn cancel(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         &id,
         reason.unwrap_or_else(|| "requested_by_customer".into()),
     )?;
-    ctx.find::<PaymentRecord>(&id, "payment")?;
     ctx.reply::<PaymentRecord>(&id)
 }
 
@@ -525,18 +524,10 @@ pub fn authenticate(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError
     }
     let at = ctx.now;
     if outcome == "fail" {
-        {
-            let r = ctx.modify::<PaymentRecord>(&id)?;
-            r.payment.status = PaymentStatus::Failed;
-            r.payment.failure_code = Some(DeclineCode::AuthenticationFailed);
-            r.payment.failure_message =
-                Some(DeclineCode::AuthenticationFailed.message().to_owned());
-            r.payment.next_action = None;
-        }
-        record_step(
+        fail(
             ctx,
             &id,
-            "payment.failed",
+            DeclineCode::AuthenticationFailed,
             step(TimelineKind::ThreeDSecure, None, "failed"),
         )?;
     } else {
@@ -564,6 +555,5 @@ pub fn authenticate(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError
             },
         );
     }
-    ctx.find::<PaymentRecord>(&id, "payment")?;
     ctx.reply::<PaymentRecord>(&id)
 }

@@ -24,6 +24,24 @@ use crate::sandbox::refunds::Refund;
 use crate::sandbox::store::{Kind, Record, Store, Touched};
 use crate::sandbox::team::TeamMember;
 
+/// Calls the generic `$f::<T>(args)` with `T` the record type of `$kind`: the one place that
+/// maps a [`Kind`] to its type.
+macro_rules! for_record_type {
+    ($kind:expr, $f:ident($($arg:expr),*)) => {
+        match $kind {
+            Kind::Payment => $f::<PaymentRecord>($($arg),*),
+            Kind::PaymentMethod => $f::<PaymentMethodRecord>($($arg),*),
+            Kind::Customer => $f::<Customer>($($arg),*),
+            Kind::Refund => $f::<Refund>($($arg),*),
+            Kind::Dispute => $f::<Dispute>($($arg),*),
+            Kind::Event => $f::<EventRecord>($($arg),*),
+            Kind::ApiKey => $f::<ApiKeyRecord>($($arg),*),
+            Kind::Member => $f::<TeamMember>($($arg),*),
+            Kind::Idempotency => $f::<IdempotencyRecord>($($arg),*),
+        }
+    };
+}
+
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum RestoreError {
     #[error("change record {line} is not valid: {reason}")]
@@ -96,17 +114,9 @@ fn push_touched(out: &mut Vec<u8>, store: &Store, touched: &Touched) {
             };
             push_line(out, &format!("{}/clock", mode.as_str()), None, Some(&value));
         }
-        Touched::Record(mode, kind, id) => match kind {
-            Kind::Payment => push_record::<PaymentRecord>(out, store, *mode, id),
-            Kind::PaymentMethod => push_record::<PaymentMethodRecord>(out, store, *mode, id),
-            Kind::Customer => push_record::<Customer>(out, store, *mode, id),
-            Kind::Refund => push_record::<Refund>(out, store, *mode, id),
-            Kind::Dispute => push_record::<Dispute>(out, store, *mode, id),
-            Kind::Event => push_record::<EventRecord>(out, store, *mode, id),
-            Kind::ApiKey => push_record::<ApiKeyRecord>(out, store, *mode, id),
-            Kind::Member => push_record::<TeamMember>(out, store, *mode, id),
-            Kind::Idempotency => push_record::<IdempotencyRecord>(out, store, *mode, id),
-        },
+        Touched::Record(mode, kind, id) => {
+            for_record_type!(*kind, push_record(out, store, *mode, id))
+        }
     }
 }
 
@@ -135,17 +145,7 @@ pub fn snapshot(store: &Store) -> Vec<u8> {
     }
     for mode in [Mode::Live, Mode::Test] {
         for kind in Kind::ALL {
-            let ids: Vec<String> = match kind {
-                Kind::Payment => ids::<PaymentRecord>(store, mode),
-                Kind::PaymentMethod => ids::<PaymentMethodRecord>(store, mode),
-                Kind::Customer => ids::<Customer>(store, mode),
-                Kind::Refund => ids::<Refund>(store, mode),
-                Kind::Dispute => ids::<Dispute>(store, mode),
-                Kind::Event => ids::<EventRecord>(store, mode),
-                Kind::ApiKey => ids::<ApiKeyRecord>(store, mode),
-                Kind::Member => ids::<TeamMember>(store, mode),
-                Kind::Idempotency => ids::<IdempotencyRecord>(store, mode),
-            };
+            let ids: Vec<String> = for_record_type!(kind, ids(store, mode));
             for id in ids {
                 push_touched(&mut out, store, &Touched::Record(mode, kind, id));
             }
@@ -213,17 +213,7 @@ fn apply_line(store: &mut Option<Store>, line: &[u8]) -> Result<(), String> {
         (Some(kind), Some(id)) => {
             let kind = Kind::parse(kind).ok_or("unknown record kind")?;
             let (s, v) = (line.s, line.v);
-            match kind {
-                Kind::Payment => apply_record::<PaymentRecord>(store, mode, id, s, v),
-                Kind::PaymentMethod => apply_record::<PaymentMethodRecord>(store, mode, id, s, v),
-                Kind::Customer => apply_record::<Customer>(store, mode, id, s, v),
-                Kind::Refund => apply_record::<Refund>(store, mode, id, s, v),
-                Kind::Dispute => apply_record::<Dispute>(store, mode, id, s, v),
-                Kind::Event => apply_record::<EventRecord>(store, mode, id, s, v),
-                Kind::ApiKey => apply_record::<ApiKeyRecord>(store, mode, id, s, v),
-                Kind::Member => apply_record::<TeamMember>(store, mode, id, s, v),
-                Kind::Idempotency => apply_record::<IdempotencyRecord>(store, mode, id, s, v),
-            }
+            for_record_type!(kind, apply_record(store, mode, id, s, v))
         }
         _ => Err("unknown record key".into()),
     }

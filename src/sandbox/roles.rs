@@ -13,6 +13,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::ApiError;
+
 /// What a route requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Permission {
@@ -116,6 +118,26 @@ impl Role {
         Permission::ALL
             .into_iter()
             .all(|p| !other.allows(p) || self.allows(p))
+    }
+}
+
+/// 403 `role_exceeds_creator` (`param: "role"`) unless the caller's role covers `target`;
+/// `acting` says what the caller tried ("create or change a key with", "grant or change").
+/// A caller without a role (a publishable key) never reaches a route that asks.
+pub fn require_covers(caller: Option<Role>, target: Role, acting: &str) -> Result<(), ApiError> {
+    match caller {
+        Some(mine) if !mine.covers(target) => Err(ApiError {
+            param: Some("role".into()),
+            ..ApiError::permission(
+                "role_exceeds_creator",
+                format!(
+                    "the {} role cannot {acting} the {} role",
+                    mine.as_str(),
+                    target.as_str()
+                ),
+            )
+        }),
+        _ => Ok(()),
     }
 }
 

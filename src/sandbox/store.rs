@@ -350,12 +350,17 @@ impl Store {
 
     /// The object to change in place; the change is recorded.
     pub fn modify<T: Record>(&mut self, mode: Mode, id: &str) -> Option<&mut T> {
-        let exists = T::collection(self.mode(mode)).get(id).is_some();
-        if exists {
+        // The fields by name, so that the collection and the touched log borrow apart.
+        let state = match mode {
+            Mode::Live => &mut self.live,
+            Mode::Test => &mut self.test,
+        };
+        let found = T::collection_mut(state).get_mut(id);
+        if found.is_some() {
             self.touched
                 .push(Touched::Record(mode, T::KIND, id.to_owned()));
         }
-        T::collection_mut(self.mode_mut(mode)).get_mut(id)
+        found
     }
 
     pub fn remove<T: Record>(&mut self, mode: Mode, id: &str) -> Option<T> {

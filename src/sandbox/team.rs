@@ -11,7 +11,7 @@ use crate::ids::IdPrefix;
 use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::list;
 use crate::sandbox::params::Params;
-use crate::sandbox::roles::Role;
+use crate::sandbox::roles::{self, Role};
 use crate::sandbox::store::stored_record;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,20 +68,7 @@ fn role_param(params: &mut Params) -> Result<Option<Role>, ApiError> {
 }
 
 fn check_grant(ctx: &Ctx, role: Role) -> Result<(), ApiError> {
-    match ctx.caller.role {
-        Some(mine) if !mine.covers(role) => Err(ApiError {
-            param: Some("role".into()),
-            ..ApiError::permission(
-                "role_exceeds_creator",
-                format!(
-                    "a {} cannot grant or change the {} role",
-                    mine.as_str(),
-                    role.as_str()
-                ),
-            )
-        }),
-        _ => Ok(()),
-    }
+    roles::require_covers(ctx.caller.role, role, "grant or change")
 }
 
 fn owners(ctx: &Ctx) -> usize {

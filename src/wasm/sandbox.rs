@@ -34,10 +34,7 @@ impl SandboxCore {
     ) -> Result<SandboxCore, JsValue> {
         let config = parse_config(config)?;
         let now = host_time(host_now_ms)?;
-        let mut seed = [0u8; SEED_BYTES];
-        let mut random = JsRandom::new(fill);
-        random.fill_bytes(&mut seed);
-        random.finish()?;
+        let seed = draw_seed(fill)?;
         let (sandbox, batch) = Sandbox::create(config, now, &mut Seed(Some(seed)));
         Ok(SandboxCore {
             sandbox,
@@ -89,11 +86,7 @@ impl SandboxCore {
             body,
         };
         let now = host_time(host_now_ms)?;
-        // Drawn before anything changes: if the host's source throws, nothing was applied.
-        let mut seed = [0u8; SEED_BYTES];
-        let mut random = JsRandom::new(fill);
-        random.fill_bytes(&mut seed);
-        random.finish()?;
+        let seed = draw_seed(fill)?;
         let outcome = self.sandbox.handle_seeded(&request, now, seed);
         self.last = outcome.response;
         match outcome.changes {
@@ -163,6 +156,16 @@ impl SandboxCore {
         let now = self.sandbox.test_mode_now(host_time(host_now_ms)?);
         Ok(now.timestamp_millis() as f64)
     }
+}
+
+/// The request's random bytes from the host's `fill`, drawn before the core changes anything:
+/// if the host's source throws, nothing was applied.
+fn draw_seed(fill: &js_sys::Function) -> Result<[u8; SEED_BYTES], JsValue> {
+    let mut seed = [0u8; SEED_BYTES];
+    let mut random = JsRandom::new(fill);
+    random.fill_bytes(&mut seed);
+    random.finish()?;
+    Ok(seed)
 }
 
 /// The bytes drawn up front, handed to the core's one draw.

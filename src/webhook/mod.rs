@@ -43,6 +43,7 @@ pub mod status;
 mod tests;
 
 pub use secret::{WebhookSecret, GENERATED_SECRET_BYTES, MIN_SECRET_BYTES, SECRET_PREFIX};
+pub(crate) use signature::to_hex;
 pub use signature::{sign, sign_hex, signature_header, verify};
 pub use standard::{sign_standard, standard_signature_header, verify_standard};
 

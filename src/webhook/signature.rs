@@ -112,7 +112,8 @@ fn mac_over(secret: &WebhookSecret, t: &[u8], payload: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-fn to_hex(bytes: &[u8; 32]) -> [u8; 64] {
+/// Lowercase hex of a SHA-256 digest (or any 32 bytes).
+pub(crate) fn to_hex(bytes: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
     for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
         pair[0] = HEX[usize::from(b >> 4)];

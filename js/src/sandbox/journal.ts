@@ -14,7 +14,7 @@
  * too. A journal serves one core: after a failure the sandbox reloads and starts a new one.
  */
 import { VinrStorageError } from '../errors.js';
-import type { SandboxStorage } from './storage.js';
+import { isThenable, type SandboxStorage } from './storage.js';
 
 export class Journal {
   readonly #storage: SandboxStorage;
@@ -134,8 +134,5 @@ class Skipped {
   constructor(readonly error: VinrStorageError) {}
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
 
 function noop(): void {}

@@ -21,7 +21,7 @@ import { sandboxWasm, type SandboxCore, type SandboxExports } from './core.js';
 import { abortable, abortReason, buildResponse, readRequest, type SandboxRequest } from './http.js';
 import { Journal } from './journal.js';
 import { resolveOptions, type SandboxOptions } from './options.js';
-import type { SandboxStorage, SandboxStorageContents } from './storage.js';
+import { isThenable, type SandboxStorage, type SandboxStorageContents } from './storage.js';
 
 /** One mode's keys of the sandbox account's Owner. */
 export interface SandboxKeyPair {
@@ -383,8 +383,4 @@ function restoreError(fields: CoreErrorFields, cause: unknown): VinrError {
 
 function chain<T, U>(value: T | Promise<T>, next: (value: T) => U | Promise<U>): U | Promise<U> {
   return value instanceof Promise ? value.then(next) : next(value);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

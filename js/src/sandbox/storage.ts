@@ -80,3 +80,12 @@ export function memoryStorage(contents?: SandboxStorageContents): MemoryStorage 
     },
   };
 }
+
+/** Whether an adapter answered with a promise (any thenable) rather than a value. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
