@@ -193,6 +193,10 @@ fn the_role_matrix_holds_on_every_route() {
     }
     let pk = h.pk();
     for route in ROUTES {
+        if route.access == Access::SignedUrl {
+            // No key at all: the link's signature decides (tests/sandbox_money.rs).
+            continue;
+        }
         let path = route.path.replace(":id", "pay_00000000Missing");
         for (role, key) in &keys {
             let r = h.raw(route.method, &path, Some(key), &[], b"{}");

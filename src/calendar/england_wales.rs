@@ -13,6 +13,7 @@
 use chrono::Weekday;
 
 use super::rules::{DateRule, Observance, OneOff, Recurring, Spec};
+use super::LAST_SUPPORTED_YEAR;
 
 const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 const SUBSTITUTE: Observance = Observance::NextFreeWeekday;
@@ -29,6 +30,7 @@ const fn one_off(year: i32, month: u32, day: u32, name: &'static str) -> OneOff 
 pub(crate) const SPEC: Spec = Spec {
     weekend: SAT_SUN,
     first_year: 1999,
+    last_year: LAST_SUPPORTED_YEAR,
     recurring: &[
         Recurring::new("New Year's Day", DateRule::Fixed { month: 1, day: 1 }, 1999)
             .observed(SUBSTITUTE),
@@ -95,4 +97,5 @@ pub(crate) const SPEC: Spec = Spec {
             "Bank holiday for the coronation of King Charles III",
         ),
     ],
+    between_holidays: None,
 };

@@ -20,6 +20,7 @@
 use chrono::Weekday;
 
 use super::rules::{DateRule, Observance, Recurring, Spec};
+use super::LAST_SUPPORTED_YEAR;
 
 const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 const FED: Observance = Observance::SundayToMonday;
@@ -28,6 +29,7 @@ pub(crate) const SPEC: Spec = Spec {
     weekend: SAT_SUN,
     // Every rule below was already in force in 1999, save Juneteenth which carries its own year.
     first_year: 1999,
+    last_year: LAST_SUPPORTED_YEAR,
     recurring: &[
         Recurring::new("New Year's Day", DateRule::Fixed { month: 1, day: 1 }, 1999).observed(FED),
         Recurring::new(
@@ -104,4 +106,5 @@ pub(crate) const SPEC: Spec = Spec {
         .observed(FED),
     ],
     one_offs: &[],
+    between_holidays: None,
 };

@@ -2,25 +2,35 @@
 //! those days.
 //!
 //! Each calendar is a weekend rule, recurring holiday rules (fixed dates, nth or last weekday of a
-//! month, Easter offsets) each with the years it was in force and its weekend observance, and a
-//! table of one-off closures (jubilees, state funerals, Y2K). The tables live one region per
-//! module, with their legal or operator sources; the `rules` module is the one place that evaluates
-//! them.
+//! month, the weekday before a date, Easter offsets, Japan's equinox days) each with the years it
+//! was in force and its weekend observance, a table of one-off closures (jubilees, state
+//! funerals, Y2K), and for Japan the day between two holidays. The tables live one region per
+//! module, with their legal or operator sources; the `rules` module is the one place that
+//! evaluates them.
 //!
 //! Settlement uses this for payout dates: activity on day `D` pays out
 //! [`CalendarId::add_business_days`]`(D, n)`, which is always a business day of the payout
 //! currency's calendar.
 //!
 //! Coverage is explicit: every calendar has a first year whose closures we checked against the
-//! operator's published calendar, and the last year is [`LAST_SUPPORTED_YEAR`] (`YYYY-MM-DD`
-//! dates on the wire have four-digit years). Years outside that range are an error, never a guess,
-//! and no date near chrono's limits can panic.
+//! operator's published calendar, and a last year, [`LAST_SUPPORTED_YEAR`] (`YYYY-MM-DD` dates
+//! on the wire have four-digit years) unless a rule cannot be evaluated that far (Japan's equinox
+//! days stop at 2099). Years outside that range are an error, never a guess, and no date near
+//! chrono's limits can panic.
 
+mod australia;
 mod business_days;
+mod canada;
+mod denmark;
 mod easter;
 mod england_wales;
+mod equinox;
 mod federal_reserve;
+mod japan;
+mod norway;
+mod poland;
 mod rules;
+mod sweden;
 mod switzerland;
 mod target;
 
@@ -34,7 +44,8 @@ use chrono::{Datelike, NaiveDate};
 
 pub use easter::easter_sunday;
 
-/// The last year any calendar answers for. Future years are the rules projected forward: one-off
+/// The last year any calendar answers for (Japan's stops earlier, at 2099; see
+/// [`CalendarId::supported_years`]). Future years are the rules projected forward: one-off
 /// holidays not yet proclaimed cannot be known.
 pub const LAST_SUPPORTED_YEAR: i32 = 9999;
 
@@ -49,6 +60,20 @@ pub enum CalendarId {
     EnglandWales,
     /// SIX Interbank Clearing's SIC system (CHF).
     Switzerland,
+    /// Japanese bank holidays, on which BOJ-NET and the Zengin system are closed (JPY).
+    Japan,
+    /// Payments Canada's Lynx and ACSS (CAD).
+    Canada,
+    /// The Reserve Bank of Australia's RITS (AUD).
+    Australia,
+    /// Sveriges Riksbank's RIX (SEK).
+    Sweden,
+    /// Norges Bank's settlement system NBO (NOK).
+    Norway,
+    /// Danmarks Nationalbank's Kronos2 (DKK).
+    Denmark,
+    /// Narodowy Bank Polski's SORBNET (PLN).
+    Poland,
 }
 
 /// A day on which a calendar is closed although it is not a weekend day.
@@ -80,11 +105,18 @@ pub enum CalendarError {
 
 impl CalendarId {
     /// Every calendar, in declaration order.
-    pub const ALL: [CalendarId; 4] = [
+    pub const ALL: [CalendarId; 11] = [
         CalendarId::Target,
         CalendarId::FederalReserve,
         CalendarId::EnglandWales,
         CalendarId::Switzerland,
+        CalendarId::Japan,
+        CalendarId::Canada,
+        CalendarId::Australia,
+        CalendarId::Sweden,
+        CalendarId::Norway,
+        CalendarId::Denmark,
+        CalendarId::Poland,
     ];
 
     /// The calendar that governs payouts in `code` (ISO 4217, case-insensitive), if we have one.
@@ -101,6 +133,13 @@ impl CalendarId {
             CalendarId::FederalReserve => "USD",
             CalendarId::EnglandWales => "GBP",
             CalendarId::Switzerland => "CHF",
+            CalendarId::Japan => "JPY",
+            CalendarId::Canada => "CAD",
+            CalendarId::Australia => "AUD",
+            CalendarId::Sweden => "SEK",
+            CalendarId::Norway => "NOK",
+            CalendarId::Denmark => "DKK",
+            CalendarId::Poland => "PLN",
         }
     }
 
@@ -111,12 +150,22 @@ impl CalendarId {
             CalendarId::FederalReserve => "Federal Reserve",
             CalendarId::EnglandWales => "England and Wales",
             CalendarId::Switzerland => "Switzerland (SIX SIC)",
+            CalendarId::Japan => "Japan (BOJ-NET, Zengin)",
+            CalendarId::Canada => "Canada (Payments Canada Lynx, ACSS)",
+            CalendarId::Australia => "Australia (RBA RITS)",
+            CalendarId::Sweden => "Sweden (Riksbank RIX)",
+            CalendarId::Norway => "Norway (Norges Bank NBO)",
+            CalendarId::Denmark => "Denmark (Nationalbanken Kronos2)",
+            CalendarId::Poland => "Poland (NBP SORBNET)",
         }
     }
 
-    /// The years this calendar answers for.
+    /// The years this calendar answers for: from its first checked year to
+    /// [`LAST_SUPPORTED_YEAR`], or to 2099 for Japan, whose equinox days are computed by a
+    /// formula valid only until then.
     pub fn supported_years(self) -> RangeInclusive<i32> {
-        self.spec().first_year..=LAST_SUPPORTED_YEAR
+        let spec = self.spec();
+        spec.first_year..=spec.last_year
     }
 
     /// The weekday closures of `year` (holidays, substitute days and one-off closures), sorted by
@@ -181,6 +230,13 @@ impl CalendarId {
             CalendarId::FederalReserve => &federal_reserve::SPEC,
             CalendarId::EnglandWales => &england_wales::SPEC,
             CalendarId::Switzerland => &switzerland::SPEC,
+            CalendarId::Japan => &japan::SPEC,
+            CalendarId::Canada => &canada::SPEC,
+            CalendarId::Australia => &australia::SPEC,
+            CalendarId::Sweden => &sweden::SPEC,
+            CalendarId::Norway => &norway::SPEC,
+            CalendarId::Denmark => &denmark::SPEC,
+            CalendarId::Poland => &poland::SPEC,
         }
     }
 
@@ -189,7 +245,7 @@ impl CalendarId {
             calendar: self,
             year,
             first: self.spec().first_year,
-            last: LAST_SUPPORTED_YEAR,
+            last: self.spec().last_year,
         }
     }
 }

@@ -7,7 +7,8 @@
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use super::easter::easter_sunday;
-use super::{CalendarError, CalendarId, Holiday, LAST_SUPPORTED_YEAR};
+use super::equinox::{equinox_day_jst, Equinox};
+use super::{CalendarError, CalendarId, Holiday};
 
 /// How a recurring holiday's date is found in a given year.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +21,16 @@ pub(crate) enum DateRule {
     LastWeekday { month: u32, weekday: Weekday },
     /// Easter Sunday plus `days` (Good Friday is -2, Whit Monday +50).
     Easter { days: i64 },
+    /// The last `weekday` strictly before `month`/`day` (Canada's Victoria Day is the Monday
+    /// preceding 25 May; Sweden's Midsummer Eve the Friday before 26 June).
+    WeekdayBefore {
+        month: u32,
+        day: u32,
+        weekday: Weekday,
+    },
+    /// The day of the March or September equinox in Japan Standard Time (Japan's Vernal and
+    /// Autumnal Equinox Days). Known only for the years the `equinox` module covers.
+    EquinoxJst(Equinox),
 }
 
 /// What happens when a recurring holiday falls on a weekend.
@@ -33,6 +44,10 @@ pub(crate) enum Observance {
     /// The UK's substitute day: the next weekday that is not already a bank holiday (Banking
     /// and Financial Dealings Act 1971, s. 1 and sch. 1, and the yearly royal proclamations).
     NextFreeWeekday,
+    /// Japan's substitute holiday (振替休日, Act on National Holidays art. 3(2), as amended in
+    /// force 2007): a Sunday holiday closes the next day that is not itself a holiday, so a
+    /// Sunday 3 May closes Wednesday 6 May; a Saturday one closes nothing.
+    SundayToNextFree,
 }
 
 /// A holiday that recurs by rule, within the years its law or decision was in force.
@@ -69,9 +84,6 @@ impl Recurring {
         self
     }
 
-    // No table abolishes a holiday yet; kept so one can (Denmark's Great Prayer Day, abolished
-    // from 2024, would need it), and exercised by this module's tests.
-    #[allow(dead_code)]
     pub(crate) const fn until(mut self, year: i32) -> Self {
         self.until = Some(year);
         self
@@ -111,8 +123,15 @@ pub(crate) struct Spec {
     /// The first year whose closures we have checked against the operator's published calendar;
     /// earlier years are refused rather than guessed.
     pub first_year: i32,
+    /// The last year the rules can be evaluated for: [`LAST_SUPPORTED_YEAR`](super::LAST_SUPPORTED_YEAR)
+    /// unless a rule's date is only known up to an earlier year (Japan's equinox days).
+    pub last_year: i32,
     pub recurring: &'static [Recurring],
     pub one_offs: &'static [OneOff],
+    /// If set, a weekday that is not a holiday but whose day before and day after are holidays
+    /// in their own right (by rule or one-off; substitute days do not count) is closed under
+    /// this name: Japan's citizens' holiday (国民の休日, Act on National Holidays art. 3(3)).
+    pub between_holidays: Option<&'static str>,
 }
 
 impl Spec {
@@ -142,6 +161,20 @@ impl DateRule {
                     easter.checked_sub_days(delta)
                 }
             }
+            DateRule::WeekdayBefore {
+                month,
+                day,
+                weekday,
+            } => {
+                let limit = NaiveDate::from_ymd_opt(year, month, day)?;
+                // 1 to 7 days back: a `weekday` limit gives the one a week earlier.
+                let back = (limit.weekday().num_days_from_monday() + 6
+                    - weekday.num_days_from_monday())
+                    % 7
+                    + 1;
+                limit.checked_sub_days(Days::new(u64::from(back)))
+            }
+            DateRule::EquinoxJst(which) => equinox_day_jst(year, which),
         }
     }
 }
@@ -160,16 +193,19 @@ pub(crate) fn closures(
         calendar: id,
         year,
         first: spec.first_year,
-        last: LAST_SUPPORTED_YEAR,
+        last: spec.last_year,
     };
-    if !(spec.first_year..=LAST_SUPPORTED_YEAR).contains(&year) {
+    if !(spec.first_year..=spec.last_year).contains(&year) {
         return Err(out_of_range);
     }
 
     let mut days: Vec<Holiday> = Vec::with_capacity(spec.recurring.len() + 2);
     let mut on_weekend: Vec<(NaiveDate, &Recurring)> = Vec::new();
+    // Every date that is a holiday in its own right, weekday or weekend (for `between_holidays`).
+    let mut own_right: Vec<NaiveDate> = Vec::new();
     for rule in spec.recurring.iter().filter(|r| r.applies_in(year)) {
         let date = rule.rule.date_in(year).ok_or(out_of_range)?;
+        own_right.push(date);
         if spec.is_weekend(date) {
             on_weekend.push((date, rule));
         } else {
@@ -183,6 +219,7 @@ pub(crate) fn closures(
     for one_off in spec.one_offs.iter().filter(|o| o.year == year) {
         // A one-off is data we typed; a test checks every entry is a real weekday, so a bad
         // entry can only be dropped here, never panic.
+        own_right.extend(one_off.date());
         if let Some(date) = one_off.date().filter(|d| !spec.is_weekend(*d)) {
             days.push(Holiday {
                 date,
@@ -202,6 +239,9 @@ pub(crate) fn closures(
                 .then(|| date.succ_opt())
                 .flatten(),
             Observance::NextFreeWeekday => next_free_weekday(spec, date, &days),
+            Observance::SundayToNextFree => (date.weekday() == Weekday::Sun)
+                .then(|| next_free_weekday(spec, date, &days))
+                .flatten(),
         };
         if let Some(date) = substitute.filter(|d| d.year() == year) {
             days.push(Holiday {
@@ -210,6 +250,10 @@ pub(crate) fn closures(
                 observed: true,
             });
         }
+    }
+
+    if let Some(name) = spec.between_holidays {
+        days.extend(between_holidays(spec, &own_right, name));
     }
 
     days.sort_by_key(|h| h.date);
@@ -230,4 +274,22 @@ fn next_free_weekday(spec: &Spec, from: NaiveDate, taken: &[Holiday]) -> Option<
         date = date.succ_opt()?;
     }
     None
+}
+
+/// The weekdays of the year that are not holidays in their own right but lie between two that
+/// are. Only days of the same year: a day before 1 January or after 31 December never counts.
+fn between_holidays(spec: &Spec, own_right: &[NaiveDate], name: &'static str) -> Vec<Holiday> {
+    own_right
+        .iter()
+        .filter_map(|before| {
+            let day = before.succ_opt()?;
+            let after = day.succ_opt()?;
+            (!spec.is_weekend(day) && !own_right.contains(&day) && own_right.contains(&after))
+                .then_some(Holiday {
+                    date: day,
+                    name,
+                    observed: false,
+                })
+        })
+        .collect()
 }

@@ -14,12 +14,14 @@
 use chrono::Weekday;
 
 use super::rules::{DateRule, Recurring, Spec};
+use super::LAST_SUPPORTED_YEAR;
 
 const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 
 pub(crate) const SPEC: Spec = Spec {
     weekend: SAT_SUN,
     first_year: 2000,
+    last_year: LAST_SUPPORTED_YEAR,
     recurring: &[
         Recurring::new("New Year's Day", DateRule::Fixed { month: 1, day: 1 }, 2000),
         Recurring::new(
@@ -49,4 +51,5 @@ pub(crate) const SPEC: Spec = Spec {
         ),
     ],
     one_offs: &[],
+    between_holidays: None,
 };

@@ -16,6 +16,7 @@
 use chrono::Weekday;
 
 use super::rules::{DateRule, OneOff, Recurring, Spec};
+use super::LAST_SUPPORTED_YEAR;
 
 const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 
@@ -23,6 +24,7 @@ pub(crate) const SPEC: Spec = Spec {
     weekend: SAT_SUN,
     // TARGET went live on 4 January 1999 with the euro.
     first_year: 1999,
+    last_year: LAST_SUPPORTED_YEAR,
     recurring: &[
         Recurring::new("New Year's Day", DateRule::Fixed { month: 1, day: 1 }, 1999),
         Recurring::new("Good Friday", DateRule::Easter { days: -2 }, 2000),
@@ -53,4 +55,5 @@ pub(crate) const SPEC: Spec = Spec {
             name: "Euro cash changeover closure",
         },
     ],
+    between_holidays: None,
 };

@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::keys::Mode;
 use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::disputes;
+use crate::sandbox::ledger::{self, Op};
 use crate::sandbox::params::Params;
 use crate::sandbox::payments;
 use crate::sandbox::store::{JobKind, Store};
@@ -31,13 +32,30 @@ pub fn mode_now(store: &mut Store, mode: Mode, host_now: DateTime<Utc>) -> DateT
     now
 }
 
-/// Runs every job of the context's mode that is due at `ctx.now`, oldest first.
+/// Runs everything of the context's mode that is due at `ctx.now` in time order: its jobs,
+/// and the books' window closes and payouts. At equal times, jobs go first (a dispute
+/// opened at a window's close belongs to that window).
 pub fn run_due(ctx: &mut Ctx) -> Result<(), ApiError> {
     let until = ctx.now;
     loop {
+        let books_due = ledger::next_due(ctx.store, ctx.mode).filter(|t| *t <= until);
         let jobs = &mut ctx.store.mode_mut(ctx.mode).jobs;
-        let Some(job) = jobs.first().filter(|j| j.due <= until).cloned() else {
-            break;
+        let job = jobs
+            .first()
+            .filter(|j| j.due <= until && books_due.is_none_or(|b| j.due <= b))
+            .cloned();
+        let Some(job) = job else {
+            match books_due {
+                Some(due) => {
+                    ctx.now = due;
+                    let request = ctx.request.take();
+                    let result = ledger::apply(ctx, Op::Advance { to: due });
+                    ctx.request = request;
+                    result?;
+                    continue;
+                }
+                None => break,
+            }
         };
         jobs.remove(&job);
         // The job's consequences happen at its due time, not at the request's.

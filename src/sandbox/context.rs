@@ -21,6 +21,8 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     pub rng: &'a mut RequestRandom,
     pub caller: Caller,
+    /// The origin the request came to (`https://…`), empty for a bare path.
+    pub origin: &'a str,
     /// `None` while the clock runs due jobs: their events belong to no request.
     pub request: Option<EventRequest>,
     /// The values of the route's `:id` segments, in order.
@@ -32,6 +34,8 @@ pub struct Ctx<'a> {
 pub struct Reply {
     pub status: u16,
     pub body: Rc<str>,
+    /// `None` for JSON.
+    pub content_type: Option<&'static str>,
 }
 
 impl Reply {
@@ -40,7 +44,20 @@ impl Reply {
     }
 
     pub fn json(body: Rc<str>) -> Reply {
-        Reply { status: 200, body }
+        Reply {
+            status: 200,
+            body,
+            content_type: None,
+        }
+    }
+
+    /// A file (a statement, an export) of `content_type`.
+    pub fn file(body: String, content_type: &'static str) -> Reply {
+        Reply {
+            status: 200,
+            body: body.into(),
+            content_type: Some(content_type),
+        }
     }
 }
 

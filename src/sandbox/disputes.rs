@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::context::{Ctx, Reply};
+use crate::sandbox::ledger;
 use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::payments::{self, PaymentRecord, PaymentStatus, TimelineEntry, TimelineKind};
 use crate::sandbox::store::{stored_record, Job, JobKind};
+use crate::settlement::{Activity, Outcome};
 
 /// How long a merchant has to respond.
 pub const RESPONSE_DAYS: i64 = 7;
@@ -165,6 +167,16 @@ fn open(
         created_at: ctx.now,
         closed_at: None,
     };
+    ledger::record(
+        ctx,
+        Activity::Dispute {
+            id: dispute.id.clone(),
+            payment_id: payment_id.to_owned(),
+            amount,
+            currency: dispute.currency.clone(),
+            at: dispute.created_at,
+        },
+    )?;
     let seq = ctx.insert(dispute.clone());
     ctx.modify::<PaymentRecord>(payment_id)?.payment.dispute = Some(dispute.id.clone());
     record_step(ctx, &dispute, "dispute.created")?;
@@ -195,6 +207,19 @@ pub fn open_from_card(ctx: &mut Ctx, payment_id: &str) -> Result<(), ApiError> {
 
 fn close(ctx: &mut Ctx, id: &str, status: DisputeStatus) -> Result<Dispute, ApiError> {
     let now = ctx.now;
+    let outcome = match status {
+        DisputeStatus::Won => Some(Outcome::Won),
+        DisputeStatus::Lost => Some(Outcome::Lost),
+        _ => None,
+    };
+    if let Some(outcome) = outcome {
+        let activity = Activity::DisputeResolution {
+            id: id.to_owned(),
+            outcome,
+            at: now,
+        };
+        ledger::record(ctx, activity)?;
+    }
     let dispute = {
         let d = ctx.modify::<Dispute>(id)?;
         d.status = status;

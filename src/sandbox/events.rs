@@ -110,7 +110,7 @@ pub struct EventWire<'a> {
 }
 
 /// Every event type the sandbox emits; `GET /events?type=` accepts these.
-pub const EVENT_TYPES: [&str; 22] = [
+pub const EVENT_TYPES: [&str; 26] = [
     "payment.created",
     "payment.authorized",
     "payment.completed",
@@ -133,6 +133,10 @@ pub const EVENT_TYPES: [&str; 22] = [
     "team_member.created",
     "team_member.updated",
     "team_member.deleted",
+    "settlement.created",
+    "payout.paid",
+    "payout.failed",
+    "account.updated",
 ];
 
 /// Stores an event whose data is the JSON text `data`; returns the event's id.

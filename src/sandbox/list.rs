@@ -65,20 +65,26 @@ pub fn read<T: Record>(
     params: &mut Params,
     collection: &Collection<T>,
 ) -> Result<ListQuery, ApiError> {
+    read_with(params, T::KIND.as_str(), |id| collection.seq_of(id))
+}
+
+/// [`read`] for a list whose cursors `position` resolves (`noun` names its objects).
+pub fn read_with(
+    params: &mut Params,
+    noun: &str,
+    position: impl Fn(&str) -> Option<u64>,
+) -> Result<ListQuery, ApiError> {
     let limit = params
         .integer("limit", 1, MAX_LIMIT)?
         .unwrap_or(DEFAULT_LIMIT);
     let after = params.string("startingAfter", 80)?;
     let before = params.string("endingBefore", 80)?;
     let resolve = |param: &str, id: &str| {
-        collection.seq_of(id).ok_or_else(|| {
+        position(id).ok_or_else(|| {
             ApiError::invalid_param(
                 param,
                 "resource_missing",
-                format!(
-                    "'{param}' names no {} of this list in this mode",
-                    T::KIND.as_str()
-                ),
+                format!("'{param}' names no {noun} of this list in this mode"),
             )
         })
     };
@@ -126,6 +132,60 @@ pub fn page<'a, T: Record>(
         items.reverse();
     }
     (items, has_more)
+}
+
+/// One page of `items` taken in their slice order (`newest_first`: from the end), a cursor
+/// being an item's position in the slice.
+pub fn page_slice<'a, T>(
+    items: &'a [T],
+    query: &ListQuery,
+    newest_first: bool,
+    keep: impl Fn(&T) -> bool,
+) -> (Vec<&'a T>, bool) {
+    let n = items.len() as u64;
+    // Positions in list order: 0 is the first item the list shows.
+    let at = |i: u64| -> Option<&'a T> {
+        let index = if newest_first {
+            n.checked_sub(i + 1)?
+        } else {
+            i
+        };
+        items.get(usize::try_from(index).ok()?)
+    };
+    let rank = |position: u64| {
+        if newest_first {
+            n.saturating_sub(position + 1)
+        } else {
+            position
+        }
+    };
+    let take = |range: &mut dyn Iterator<Item = u64>| -> Vec<&'a T> {
+        range
+            .filter_map(at)
+            .filter(|v| keep(v))
+            .take(query.limit + 1)
+            .collect()
+    };
+    let (mut out, backwards) = match query.cursor {
+        Cursor::None => (take(&mut (0..n)), false),
+        Cursor::StartingAfter(p) => (take(&mut (rank(p) + 1..n)), false),
+        Cursor::EndingBefore(p) => (take(&mut (0..rank(p)).rev()), true),
+    };
+    let has_more = out.len() > query.limit;
+    out.truncate(query.limit);
+    if backwards {
+        out.reverse();
+    }
+    (out, has_more)
+}
+
+/// The list body of views made for the page (`List` serialized).
+pub fn reply_views<T: Serialize>(
+    data: Vec<T>,
+    has_more: bool,
+    url: &str,
+) -> Result<Reply, ApiError> {
+    Reply::ok(&List::new(data, has_more, url))
 }
 
 /// The list body of `page` from the objects' cached JSON (`List` serialized, without

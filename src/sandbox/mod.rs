@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 mod account;
+pub mod account_settings;
 pub mod api_keys;
 mod cards;
 mod clock;
@@ -22,8 +23,10 @@ pub mod context;
 pub mod customers;
 pub mod disputes;
 pub mod events;
+mod files;
 mod http;
 mod idempotency;
+pub mod ledger;
 pub mod list;
 #[cfg(test)]
 mod param_types;
@@ -31,12 +34,14 @@ mod params;
 mod payment_list;
 pub mod payment_methods;
 pub mod payments;
+pub mod payouts;
 mod random;
 mod rate_limit;
 mod records;
 pub mod refunds;
 pub mod roles;
 pub mod router;
+pub mod settlements;
 mod shared_json;
 pub mod store;
 pub mod team;
@@ -364,8 +369,10 @@ impl Sandbox {
                     headers: vec![("Allow".into(), allow)],
                 },
             })?;
-        let caller =
-            api_keys::authenticate(request, &self.store, route.access == Access::Publishable)?;
+        let caller = match route.access {
+            Access::SignedUrl => files::caller(&target)?,
+            access => api_keys::authenticate(request, &self.store, access == Access::Publishable)?,
+        };
         self.limiter.check(&caller.secret, host_now).map_err(|e| {
             let headers = e
                 .retry_after
@@ -409,6 +416,7 @@ impl Sandbox {
             now,
             rng,
             caller,
+            origin: origin_of(request.url),
             request: Some(EventRequest {
                 id: request_id.to_owned(),
                 idempotency_key: idempotency_key.clone(),
@@ -435,13 +443,14 @@ impl Sandbox {
             None => None,
         };
 
-        let (status, body): (u16, Rc<str>) = match (route.handler)(&mut ctx, params) {
-            Ok(reply) => (reply.status, reply.body),
-            Err(e) => {
-                let e = e.with_request_id(request_id.to_owned());
-                (e.status, e.to_body_json().to_string().into())
-            }
-        };
+        let (status, body, content_type): (u16, Rc<str>, _) =
+            match (route.handler)(&mut ctx, params) {
+                Ok(reply) => (reply.status, reply.body, reply.content_type),
+                Err(e) => {
+                    let e = e.with_request_id(request_id.to_owned());
+                    (e.status, e.to_body_json().to_string().into(), None)
+                }
+            };
         if let (Some(key), Some(fingerprint)) = (idempotency_key, fingerprint) {
             if idempotency::is_replayable(status) {
                 ctx.insert(IdempotencyRecord {
@@ -454,7 +463,23 @@ impl Sandbox {
                 });
             }
         }
-        let response = Response::json(status, body.to_string());
+        let mut response = Response::json(status, body.to_string());
+        if let Some(content_type) = content_type {
+            response.set_header("Content-Type", content_type.to_owned());
+        }
         Ok(response)
+    }
+}
+
+/// The scheme and authority of a request URL (`https://sandbox.api.vinr.com`), or nothing
+/// for a bare path: links the API hands out point back where the request came.
+fn origin_of(url: &str) -> &str {
+    match url.find("://") {
+        Some(i) => {
+            let rest = &url[i + 3..];
+            let end = rest.find(['/', '?', '#']).map_or(url.len(), |j| i + 3 + j);
+            &url[..end]
+        }
+        None => "",
     }
 }

@@ -234,6 +234,23 @@ impl Params {
         }
     }
 
+    /// A calendar date, `YYYY-MM-DD`.
+    pub fn date(&mut self, key: &str) -> Result<Option<NaiveDate>, ApiError> {
+        let name = self.name(key);
+        match self.string(key, 10)? {
+            None => Ok(None),
+            Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| {
+                    ApiError::invalid_param(
+                        &name,
+                        "parameter_invalid",
+                        format!("'{name}' must be a date (2026-04-15)"),
+                    )
+                }),
+        }
+    }
+
     /// An array of up to `max_items` strings of up to `max_len` characters each.
     pub fn string_list(
         &mut self,

@@ -17,10 +17,12 @@ use crate::sandbox::cards::{Behaviour, DeclineCode};
 use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::customers::{self, Customer};
 use crate::sandbox::events;
+use crate::sandbox::ledger;
 use crate::sandbox::params::Params;
 use crate::sandbox::payment_methods::{CardDetails, PaymentMethodRecord};
 use crate::sandbox::store::{stored_record, Job, JobKind};
 pub use crate::sandbox::timeline::{add_timeline, TimelineEntry, TimelineKind};
+use crate::settlement::Activity;
 
 /// How long an authorization may wait for its capture.
 pub const AUTHORIZATION_DAYS: i64 = 7;
@@ -214,6 +216,21 @@ fn reschedule(ctx: &mut Ctx, id: &str) -> Result<(), ApiError> {
 /// Moves an authorized payment to `completed` for `amount`, crediting its customer.
 fn capture_now(ctx: &mut Ctx, id: &str, amount: i64) -> Result<(), ApiError> {
     let now = ctx.now;
+    let currency = ctx
+        .find::<PaymentRecord>(id, "payment")?
+        .payment
+        .currency
+        .clone();
+    // The books first: should they refuse, nothing has changed yet.
+    ledger::record(
+        ctx,
+        Activity::Payment {
+            id: id.to_owned(),
+            amount,
+            currency,
+            at: now,
+        },
+    )?;
     let (customer, currency, disputes_later) = {
         let r = ctx.modify::<PaymentRecord>(id)?;
         r.payment.status = PaymentStatus::Completed;

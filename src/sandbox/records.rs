@@ -12,12 +12,14 @@ use thiserror::Error;
 
 use crate::keys::Mode;
 use crate::sandbox::account::Account;
+use crate::sandbox::account_settings::AccountSettings;
 use crate::sandbox::api_keys::{ApiKeyRecord, AuthIndex};
 use crate::sandbox::clock;
 use crate::sandbox::customers::Customer;
 use crate::sandbox::disputes::Dispute;
 use crate::sandbox::events::EventRecord;
 use crate::sandbox::idempotency::IdempotencyRecord;
+use crate::sandbox::ledger::{self, LedgerOp};
 use crate::sandbox::payment_methods::PaymentMethodRecord;
 use crate::sandbox::payments::PaymentRecord;
 use crate::sandbox::refunds::Refund;
@@ -38,6 +40,8 @@ macro_rules! for_record_type {
             Kind::ApiKey => $f::<ApiKeyRecord>($($arg),*),
             Kind::Member => $f::<TeamMember>($($arg),*),
             Kind::Idempotency => $f::<IdempotencyRecord>($($arg),*),
+            Kind::AccountSettings => $f::<AccountSettings>($($arg),*),
+            Kind::LedgerOp => $f::<LedgerOp>($($arg),*),
         }
     };
 }
@@ -237,6 +241,10 @@ pub fn restore<'a>(
     }
     let mut store = store.ok_or(RestoreError::NoAccount)?;
     store.auth = AuthIndex::rebuild(&store);
+    ledger::rebuild(&mut store).map_err(|reason| RestoreError::InvalidRecord {
+        line: line_no,
+        reason,
+    })?;
     clock::rebuild_jobs(&mut store);
     store.touched.clear();
     Ok(store)

@@ -10,10 +10,13 @@ use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::customers;
+use crate::sandbox::disputes::Dispute;
+use crate::sandbox::ledger;
 use crate::sandbox::list;
 use crate::sandbox::params::{check_id, Params};
 use crate::sandbox::payments::{self, PaymentRecord, PaymentStatus, TimelineEntry, TimelineKind};
 use crate::sandbox::store::stored_record;
+use crate::settlement::Activity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -70,7 +73,14 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
             "only a completed (captured) payment can be refunded; cancel an authorization instead",
         ));
     }
-    let refundable = payment.amount_captured - payment.amount_refunded;
+    // What a dispute claims is not refundable as well (the books hold refunds plus disputes
+    // to the captured amount).
+    let disputed = payment
+        .dispute
+        .as_deref()
+        .and_then(|d| ctx.get::<Dispute>(d))
+        .map_or(0, |d| d.amount);
+    let refundable = payment.amount_captured - payment.amount_refunded - disputed;
     let amount = amount.unwrap_or(refundable);
     if refundable <= 0 || amount > refundable {
         return Err(ApiError::invalid_param(
@@ -95,6 +105,16 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         created_at: ctx.now,
         metadata,
     };
+    ledger::record(
+        ctx,
+        Activity::Refund {
+            id: refund.id.clone(),
+            payment_id: payment_id.clone(),
+            amount,
+            currency: currency.clone(),
+            at: refund.created_at,
+        },
+    )?;
     ctx.insert(refund.clone());
     ctx.modify::<PaymentRecord>(&payment_id)?
         .payment

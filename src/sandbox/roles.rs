@@ -32,10 +32,14 @@ pub enum Permission {
     ManageTeam,
     /// The sandbox's test helpers (clock, 3DS outcome, disputes).
     TestHelpers,
+    /// Settlements, payouts, statements, reporting and the account's settings.
+    ReadFinance,
+    /// Change the account's settings (schedule, payout currency, bank account).
+    ManageAccount,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ReadData,
         Permission::WritePayments,
         Permission::Refund,
@@ -46,6 +50,8 @@ impl Permission {
         Permission::ReadTeam,
         Permission::ManageTeam,
         Permission::TestHelpers,
+        Permission::ReadFinance,
+        Permission::ManageAccount,
     ];
 
     /// For 403 messages: "The analyst role cannot <describe>".
@@ -61,6 +67,8 @@ impl Permission {
             Permission::ReadTeam => "read the team",
             Permission::ManageTeam => "manage the team",
             Permission::TestHelpers => "use test helpers",
+            Permission::ReadFinance => "read settlements, payouts, reporting and the account",
+            Permission::ManageAccount => "change the account's settings",
         }
     }
 }
@@ -103,8 +111,8 @@ impl Role {
         use Permission::*;
         match self {
             Role::Owner | Role::Administrator => true,
-            Role::Developer => !matches!(permission, ReadTeam | ManageTeam),
-            Role::Analyst => matches!(permission, ReadData),
+            Role::Developer => !matches!(permission, ReadTeam | ManageTeam | ManageAccount),
+            Role::Analyst => matches!(permission, ReadData | ReadFinance),
             Role::Support => matches!(permission, ReadData | Refund),
         }
     }

@@ -7,8 +7,8 @@ use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::params::Params;
 use crate::sandbox::roles::Permission;
 use crate::sandbox::{
-    api_keys, clock, customers, disputes, events, payment_list, payment_methods, payments, refunds,
-    team, timeline,
+    account_settings, api_keys, clock, customers, disputes, events, files, payment_list,
+    payment_methods, payments, payouts, refunds, settlements, team, timeline,
 };
 
 pub type Handler = fn(&mut Ctx, Params) -> Result<Reply, ApiError>;
@@ -22,6 +22,8 @@ pub enum Access {
     Publishable,
     /// Secret keys of test mode only (test helpers): 403 `test_mode_only` in live mode.
     TestMode,
+    /// No key: the URL's own signature (statement links, `files.rs`).
+    SignedUrl,
 }
 
 #[derive(Debug)]
@@ -77,6 +79,16 @@ pub static ROUTES: &[Route] = routes! {
     "POST"   "/v1/test_helpers/payments/:id/authenticate" => payments::authenticate, TestHelpers, TestMode;
     "POST"   "/v1/test_helpers/payments/:id/dispute" => disputes::open_for_test, TestHelpers, TestMode;
     "POST"   "/v1/test_helpers/disputes/:id/close" => disputes::close_for_test, TestHelpers, TestMode;
+    "GET"    "/v1/settlements" => settlements::list, ReadFinance, Secret;
+    "GET"    "/v1/settlements/:id" => settlements::retrieve, ReadFinance, Secret;
+    "GET"    "/v1/settlements/:id/transactions" => settlements::transactions, ReadFinance, Secret;
+    "GET"    "/v1/settlements/:id/statement" => settlements::statement, ReadFinance, Secret;
+    "GET"    "/v1/payouts" => payouts::list, ReadFinance, Secret;
+    "GET"    "/v1/payouts/:id" => payouts::retrieve, ReadFinance, Secret;
+    "POST"   "/v1/test_helpers/payouts/:id/fail" => payouts::fail_for_test, TestHelpers, TestMode;
+    "GET"    "/v1/account" => account_settings::retrieve, ReadFinance, Secret;
+    "PATCH"  "/v1/account" => account_settings::update, ManageAccount, Secret;
+    "GET"    "/v1/files/statements/:id" => files::serve, ReadFinance, SignedUrl;
 };
 
 /// Why no route matched.

@@ -29,10 +29,14 @@ pub enum Kind {
     ApiKey,
     Member,
     Idempotency,
+    AccountSettings,
+    LedgerOp,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
+        Kind::AccountSettings,
+        Kind::LedgerOp,
         Kind::ApiKey,
         Kind::Member,
         Kind::Customer,
@@ -55,6 +59,8 @@ impl Kind {
             Kind::ApiKey => "api_key",
             Kind::Member => "team_member",
             Kind::Idempotency => "idempotency",
+            Kind::AccountSettings => "account_settings",
+            Kind::LedgerOp => "ledger_op",
         }
     }
 
@@ -267,6 +273,10 @@ pub struct ModeState {
     pub api_keys: Collection<crate::sandbox::api_keys::ApiKeyRecord>,
     pub members: Collection<crate::sandbox::team::TeamMember>,
     pub idempotency: Collection<crate::sandbox::idempotency::IdempotencyRecord>,
+    pub settings: Collection<crate::sandbox::account_settings::AccountSettings>,
+    pub ledger_ops: Collection<crate::sandbox::ledger::LedgerOp>,
+    /// Derived from `settings` and `ledger_ops`, not stored: rebuilt on restore.
+    pub books: Option<Box<crate::sandbox::ledger::Books>>,
     /// Milliseconds added to the host clock by `test_helpers/clock/advance`.
     pub clock_offset_ms: i64,
     /// Derived, not stored: rebuilt on restore.

@@ -6,7 +6,7 @@
 //! `won` | `lost`) and `payout_failure` (`reason`).
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::engine::{DisputeOutcome, Engine};
 use super::error::SettlementError;
@@ -14,14 +14,14 @@ use crate::currency::Currency;
 use crate::host::RandomSource;
 use crate::money::Money;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Won,
     Lost,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Activity {
     #[serde(rename_all = "camelCase")]

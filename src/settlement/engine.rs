@@ -88,9 +88,13 @@ pub struct Engine {
     pub(super) events: Vec<Event>,
     pub(super) first_payment_on: Option<NaiveDate>,
     pub(super) mature: bool,
+    /// A configuration waiting for the end of the current window (see `config_change.rs`).
+    pub(super) next_config: Option<(DateTime<Utc>, AccountConfig)>,
+    /// Where the next window starts when a schedule change made it start mid-way.
+    pub(super) window_floor: Option<NaiveDate>,
 }
 
-fn midnight(date: NaiveDate) -> DateTime<Utc> {
+pub(super) fn midnight(date: NaiveDate) -> DateTime<Utc> {
     date.and_time(NaiveTime::MIN).and_utc()
 }
 
@@ -118,6 +122,8 @@ impl Engine {
             events: Vec::new(),
             first_payment_on: None,
             mature,
+            next_config: None,
+            window_floor: None,
         })
     }
 
@@ -154,14 +160,17 @@ impl Engine {
     // ---- time ----------------------------------------------------------------------------
 
     /// The end of the window that contains `at`.
-    fn window_end(&self, at: DateTime<Utc>) -> Result<(NaiveDate, NaiveDate), SettlementError> {
+    pub(super) fn window_end(
+        &self,
+        at: DateTime<Utc>,
+    ) -> Result<(NaiveDate, NaiveDate), SettlementError> {
         self.config
             .schedule
             .window_containing(at.date_naive())
             .ok_or(SettlementError::Overflow { field: "to" })
     }
 
-    fn next_payout_due(&self) -> Option<(DateTime<Utc>, usize)> {
+    pub(super) fn next_payout_due(&self) -> Option<(DateTime<Utc>, usize)> {
         self.payouts
             .iter()
             .enumerate()
@@ -192,8 +201,10 @@ impl Engine {
                     self.process_payout(rng, index, due)?;
                 }
                 _ if close <= to => {
+                    let start = self.window_floor.take().map_or(start, |f| f.max(start));
                     self.close_window(rng, start, end)?;
                     self.clock = close;
+                    self.apply_next_config(end);
                 }
                 _ => break,
             }

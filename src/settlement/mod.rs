@@ -20,6 +20,7 @@ pub mod reconcile;
 pub mod reserve;
 pub mod schedule;
 
+mod config_change;
 mod engine;
 mod query;
 mod record;

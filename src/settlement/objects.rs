@@ -164,6 +164,16 @@ pub enum PayoutStatus {
     Failed,
 }
 
+impl PayoutStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayoutStatus::Pending => "pending",
+            PayoutStatus::Paid => "paid",
+            PayoutStatus::Failed => "failed",
+        }
+    }
+}
+
 /// A payout: the bank transfer of one or more settlements' net.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

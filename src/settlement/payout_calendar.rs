@@ -1,8 +1,9 @@
 //! Payout dates: business days of the payout currency's calendar.
 //!
-//! EUR, USD, GBP and CHF use their calendars from [`crate::calendar`]. Currencies without a
-//! calendar of ours fall back to Monday–Friday (no holidays): a documented approximation,
-//! never a silent guess about a region's holidays.
+//! EUR, USD, GBP, CHF, JPY, CAD, AUD, SEK, NOK, DKK and PLN use their calendars from
+//! [`crate::calendar`] (see [`CalendarId::for_currency`]). Currencies without a calendar of ours
+//! fall back to Monday–Friday (no holidays): a documented approximation, never a silent guess
+//! about a region's holidays.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
@@ -75,10 +76,16 @@ mod tests {
         // Thursday 2 April 2026 + 2: Good Friday and Easter Monday are closed → Wed 8 April.
         assert_eq!(eur.add_business_days(d(2026, 4, 2), 2), Ok(d(2026, 4, 8)));
         let sek = PayoutCalendar::for_currency(Currency::SEK);
-        assert_eq!(sek, PayoutCalendar::WeekdaysOnly);
+        assert_eq!(sek, PayoutCalendar::Region(CalendarId::Sweden));
+        // Good Friday 3 April 2026 + 2: Easter Monday is closed too → Wed 8 April.
+        assert_eq!(sek.add_business_days(d(2026, 4, 3), 2), Ok(d(2026, 4, 8)));
+        let jpy = PayoutCalendar::for_currency(Currency::JPY);
+        assert_eq!(jpy, PayoutCalendar::Region(CalendarId::Japan));
+        let brl = PayoutCalendar::for_currency(Currency::from_code("BRL").unwrap());
+        assert_eq!(brl, PayoutCalendar::WeekdaysOnly);
         // Friday + 2 → Tuesday; Saturday + 0 → Monday.
-        assert_eq!(sek.add_business_days(d(2026, 4, 3), 2), Ok(d(2026, 4, 7)));
-        assert_eq!(sek.add_business_days(d(2026, 4, 4), 0), Ok(d(2026, 4, 6)));
-        assert_eq!(sek.add_business_days(d(2026, 4, 6), 0), Ok(d(2026, 4, 6)));
+        assert_eq!(brl.add_business_days(d(2026, 4, 3), 2), Ok(d(2026, 4, 7)));
+        assert_eq!(brl.add_business_days(d(2026, 4, 4), 0), Ok(d(2026, 4, 6)));
+        assert_eq!(brl.add_business_days(d(2026, 4, 6), 0), Ok(d(2026, 4, 6)));
     }
 }

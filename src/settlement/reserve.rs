@@ -49,6 +49,11 @@ impl ReserveLedger {
         }
     }
 
+    /// The earliest date a hold is released on.
+    pub fn next_release(&self) -> Option<NaiveDate> {
+        self.holds.iter().map(|h| h.release_on).min()
+    }
+
     pub fn has_release_due(&self, window_end: NaiveDate) -> bool {
         self.holds.iter().any(|h| h.release_on <= window_end)
     }

@@ -58,17 +58,37 @@ fn currencies_map_to_calendars() {
         CalendarId::for_currency("CHF"),
         Some(CalendarId::Switzerland)
     );
+    for (code, id) in [
+        ("JPY", CalendarId::Japan),
+        ("CAD", CalendarId::Canada),
+        ("AUD", CalendarId::Australia),
+        ("SEK", CalendarId::Sweden),
+        ("NOK", CalendarId::Norway),
+        ("DKK", CalendarId::Denmark),
+        ("PLN", CalendarId::Poland),
+    ] {
+        assert_eq!(CalendarId::for_currency(code), Some(id), "{code}");
+    }
     assert_eq!(
         CalendarId::for_currency("gbp"),
         Some(CalendarId::EnglandWales)
     );
-    for unknown in ["JPY", "", "EURO", "US", "€"] {
+    for unknown in ["BRL", "NZD", "", "EURO", "US", "€"] {
         assert_eq!(CalendarId::for_currency(unknown), None, "{unknown:?}");
     }
     for id in CalendarId::ALL {
         assert_eq!(CalendarId::for_currency(id.currency()), Some(id));
         assert!(!id.name().is_empty());
         assert_eq!(id.to_string(), id.name());
+    }
+    // One calendar per currency, and every name distinct.
+    for (i, a) in CalendarId::ALL.iter().enumerate() {
+        for b in &CalendarId::ALL[i + 1..] {
+            assert!(
+                a.currency() != b.currency() && a.name() != b.name(),
+                "{a} {b}"
+            );
+        }
     }
 }
 
@@ -88,7 +108,7 @@ fn every_one_off_is_a_weekday_closure_of_its_year() {
 #[test]
 fn holiday_lists_are_sorted_unique_weekdays_with_substitutes_inside_the_year() {
     for id in CalendarId::ALL {
-        for year in id.spec().first_year..=2100 {
+        for year in id.spec().first_year..=id.spec().last_year.min(2100) {
             let list = id.holidays_in_year(year).expect("supported year");
             assert!(
                 list.windows(2).all(|w| w[0].date < w[1].date),
@@ -134,13 +154,15 @@ fn names_and_observed_flags() {
 fn years_outside_the_supported_range_are_errors() {
     use super::CalendarError;
     for id in CalendarId::ALL {
-        let first = *id.supported_years().start();
+        let (first, last) = (*id.supported_years().start(), *id.supported_years().end());
+        assert!(last <= super::LAST_SUPPORTED_YEAR, "{id}");
         for year in [
             i32::MIN,
             -262_144,
             0,
             1998,
             first - 1,
+            last + 1,
             10_000,
             262_143,
             i32::MAX,
@@ -151,14 +173,23 @@ fn years_outside_the_supported_range_are_errors() {
                     calendar: id,
                     year,
                     first,
-                    last: super::LAST_SUPPORTED_YEAR,
+                    last,
                 }),
                 "{id} {year}"
             );
         }
         assert!(id.holidays_in_year(first).is_ok());
-        assert!(id.holidays_in_year(super::LAST_SUPPORTED_YEAR).is_ok());
+        assert!(id.holidays_in_year(last).is_ok());
     }
+    // Japan stops where its equinox formula does.
+    assert_eq!(CalendarId::Japan.supported_years(), 2024..=2099);
+    assert_eq!(
+        CalendarId::Japan
+            .holidays_in_year(2100)
+            .expect_err("past the equinox formula")
+            .to_string(),
+        "the Japan (BOJ-NET, Zengin) calendar covers the years 2024 to 2099, not 2100"
+    );
     let err = CalendarId::Target
         .holidays_in_year(1998)
         .expect_err("before TARGET");
@@ -177,8 +208,10 @@ fn a_rule_stops_after_its_last_year() {
     let spec = Spec {
         weekend: &[Weekday::Sat, Weekday::Sun],
         first_year: 2000,
+        last_year: super::LAST_SUPPORTED_YEAR,
         recurring: &RULES,
         one_offs: &[],
+        between_holidays: None,
     };
     let dates = |year| -> Vec<NaiveDate> {
         closures(CalendarId::Target, &spec, year)
@@ -189,4 +222,95 @@ fn a_rule_stops_after_its_last_year() {
     };
     assert_eq!(dates(2023), vec![d("2023-05-05")]);
     assert_eq!(dates(2024), Vec::<NaiveDate>::new());
+}
+
+#[test]
+fn substitutes_days_between_holidays_and_the_weekday_before_a_date() {
+    use super::equinox::Equinox;
+    use super::rules::{closures, DateRule, Observance, Recurring, Spec};
+    const fn may(day: u32) -> DateRule {
+        DateRule::Fixed { month: 5, day }
+    }
+    const SUB: Observance = Observance::SundayToNextFree;
+    static RULES: [Recurring; 7] = [
+        Recurring::new("3 May", may(3), 2000).observed(SUB),
+        Recurring::new("4 May", may(4), 2000).observed(SUB),
+        Recurring::new("7 May", may(7), 2000),
+        Recurring::new("9 May", may(9), 2000).observed(SUB),
+        Recurring::new("11 May", may(11), 2000),
+        Recurring::new(
+            "Victoria Day",
+            DateRule::WeekdayBefore {
+                month: 5,
+                day: 25,
+                weekday: Weekday::Mon,
+            },
+            2000,
+        ),
+        Recurring::new("Equinox", DateRule::EquinoxJst(Equinox::March), 2000),
+    ];
+    let spec = Spec {
+        weekend: &[Weekday::Sat, Weekday::Sun],
+        first_year: 2000,
+        last_year: 2099,
+        recurring: &RULES,
+        one_offs: &[],
+        between_holidays: Some("Between"),
+    };
+    let got = |year| -> Vec<(NaiveDate, &'static str, bool)> {
+        closures(CalendarId::Japan, &spec, year)
+            .expect("supported year")
+            .into_iter()
+            .map(|h| (h.date, h.name, h.observed))
+            .collect()
+    };
+    // 2024: 4 and 11 May are Saturdays (not moved). 8 and 10 May lie between two holidays (the
+    // Saturday 11th counts). 25 May is a Saturday: Victoria Day is the 20th.
+    assert_eq!(
+        got(2024),
+        vec![
+            (d("2024-03-20"), "Equinox", false),
+            (d("2024-05-03"), "3 May", false),
+            (d("2024-05-07"), "7 May", false),
+            (d("2024-05-08"), "Between", false),
+            (d("2024-05-09"), "9 May", false),
+            (d("2024-05-10"), "Between", false),
+            (d("2024-05-20"), "Victoria Day", false),
+        ]
+    );
+    // 2026: 3 May is a Sunday and 4 May a holiday, so the substitute is Tuesday 5 May; it does
+    // not make 6 May a day between holidays. 9 May is a Saturday, not moved, but still brackets
+    // Friday 8 May. 25 May is itself a Monday: Victoria Day is the 18th.
+    assert_eq!(
+        got(2026),
+        vec![
+            (d("2026-03-20"), "Equinox", false),
+            (d("2026-05-04"), "4 May", false),
+            (d("2026-05-05"), "3 May", true),
+            (d("2026-05-07"), "7 May", false),
+            (d("2026-05-08"), "Between", false),
+            (d("2026-05-11"), "11 May", false),
+            (d("2026-05-18"), "Victoria Day", false),
+        ]
+    );
+    // 2027: the equinox (21 March) is a Sunday, with no observance here. 9 May is a Sunday: its
+    // substitute, Monday 10 May, is also the day between 9 and 11 May; one closure.
+    assert_eq!(
+        got(2027),
+        vec![
+            (d("2027-05-03"), "3 May", false),
+            (d("2027-05-04"), "4 May", false),
+            (d("2027-05-07"), "7 May", false),
+            (d("2027-05-10"), "9 May", true),
+            (d("2027-05-11"), "11 May", false),
+            (d("2027-05-24"), "Victoria Day", false),
+        ]
+    );
+    // Past the equinox formula the rule has no date, so the year is refused.
+    assert!(closures(CalendarId::Japan, &spec, 2099).is_ok());
+    let late = Spec {
+        last_year: 2100,
+        ..spec
+    };
+    assert!(closures(CalendarId::Japan, &late, 2100).is_err());
 }

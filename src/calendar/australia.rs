@@ -1,0 +1,57 @@
+//! Australia (AUD): the days the Reserve Bank of Australia's RITS does not settle.
+//!
+//! Sources:
+//! - The RBA's RITS operating calendar (rba.gov.au, RITS "Holidays"), as we remember it; we could
+//!   not read it while writing this. RITS closes on the national public holidays: New Year's Day,
+//!   Australia Day, Good Friday, Easter Monday, Anzac Day, the King's Birthday, Christmas Day and
+//!   Boxing Day, and is open on holidays of single states.
+//! - The dates and weekend rules as in New South Wales (Public Holidays Act 2010 (NSW)), where
+//!   the RBA runs RITS: New Year's Day and Australia Day on a weekend move to the Monday after;
+//!   Christmas Day and Boxing Day on a weekend take the next weekdays not already holidays (27
+//!   and 28 December when both fall on the weekend); Anzac Day on a weekend is not moved; the
+//!   King's Birthday is the second Monday in June (not the date in Western Australia or
+//!   Queensland, but the one RITS closes on).
+//!
+//! Not here, by choice: the NSW Bank Holiday (first Monday in August) and NSW Labour Day (first
+//! Monday in October) close Sydney banks and are in Sydney market calendars, but not RITS as we
+//! understand its calendar; Anzac Day substitutes given by some states (WA, ACT) when 25 April
+//! is a weekend day. Check both against the RBA's list before live use. Coverage starts in 2024,
+//! the first year our tests list in full.
+
+use chrono::Weekday;
+
+use super::rules::{DateRule, Observance, Recurring, Spec};
+use super::LAST_SUPPORTED_YEAR;
+
+const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
+const SUBSTITUTE: Observance = Observance::NextFreeWeekday;
+
+const fn fixed(name: &'static str, month: u32, day: u32) -> Recurring {
+    Recurring::new(name, DateRule::Fixed { month, day }, 2024)
+}
+
+pub(crate) const SPEC: Spec = Spec {
+    weekend: SAT_SUN,
+    first_year: 2024,
+    last_year: LAST_SUPPORTED_YEAR,
+    recurring: &[
+        fixed("New Year's Day", 1, 1).observed(SUBSTITUTE),
+        fixed("Australia Day", 1, 26).observed(SUBSTITUTE),
+        Recurring::new("Good Friday", DateRule::Easter { days: -2 }, 2024),
+        Recurring::new("Easter Monday", DateRule::Easter { days: 1 }, 2024),
+        fixed("Anzac Day", 4, 25),
+        Recurring::new(
+            "King's Birthday",
+            DateRule::NthWeekday {
+                month: 6,
+                weekday: Weekday::Mon,
+                n: 2,
+            },
+            2024,
+        ),
+        fixed("Christmas Day", 12, 25).observed(SUBSTITUTE),
+        fixed("Boxing Day", 12, 26).observed(SUBSTITUTE),
+    ],
+    one_offs: &[],
+    between_holidays: None,
+};

@@ -1,0 +1,51 @@
+//! Norway (NOK): the days Norges Bank's settlement system (NBO) does not settle.
+//!
+//! Sources:
+//! - Public holidays (helligdager) under the Public Holidays Act (lov om helligdager og
+//!   helligdagsfred, 1995) and the Act on 1 and 17 May as public holidays (1947): New Year's
+//!   Day, Maundy Thursday, Good Friday, Easter Monday, 1 May, Constitution Day (17 May),
+//!   Ascension Day, Whit Monday, Christmas Day and Boxing Day on weekdays (Easter Sunday and
+//!   Whit Sunday are Sundays).
+//! - Norges Bank's published NBO closing days, as we remember them; we could not read them while
+//!   writing this: the public holidays plus Christmas Eve and New Year's Eve, on which Norwegian
+//!   banks are closed (bankfridager).
+//!
+//! Norway has no substitute days; when Whit Monday is 17 May (2027) it is one closure. Coverage
+//! starts in 2024, the first year our tests list in full.
+
+use chrono::Weekday;
+
+use super::rules::{DateRule, Recurring, Spec};
+use super::LAST_SUPPORTED_YEAR;
+
+const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
+
+const fn fixed(name: &'static str, month: u32, day: u32) -> Recurring {
+    Recurring::new(name, DateRule::Fixed { month, day }, 2024)
+}
+
+const fn easter(name: &'static str, days: i64) -> Recurring {
+    Recurring::new(name, DateRule::Easter { days }, 2024)
+}
+
+pub(crate) const SPEC: Spec = Spec {
+    weekend: SAT_SUN,
+    first_year: 2024,
+    last_year: LAST_SUPPORTED_YEAR,
+    recurring: &[
+        fixed("New Year's Day", 1, 1),
+        easter("Maundy Thursday", -3),
+        easter("Good Friday", -2),
+        easter("Easter Monday", 1),
+        fixed("Labour Day", 5, 1),
+        fixed("Constitution Day", 5, 17),
+        easter("Ascension Day", 39),
+        easter("Whit Monday", 50),
+        fixed("Christmas Eve", 12, 24),
+        fixed("Christmas Day", 12, 25),
+        fixed("Boxing Day", 12, 26),
+        fixed("New Year's Eve", 12, 31),
+    ],
+    one_offs: &[],
+    between_holidays: None,
+};

@@ -1,0 +1,55 @@
+//! Sweden (SEK): the days Sveriges Riksbank's RIX does not settle.
+//!
+//! Sources:
+//! - Public Holidays Act (Lag (1989:253) om allmänna helgdagar), as amended in 2005 (National
+//!   Day on 6 June added, Whit Monday removed): New Year's Day, Epiphany, Good Friday, Easter
+//!   Monday, 1 May, Ascension Day, the National Day, Christmas Day and Boxing Day on weekdays
+//!   (Easter Sunday, Whitsun, Midsummer Day and All Saints' Day are always Saturdays or Sundays).
+//! - The Riksbank's published RIX calendar ("RIX is closed on weekends and Swedish public
+//!   holidays, and on Midsummer Eve, Christmas Eve and New Year's Eve"), as we remember it; we
+//!   could not read it while writing this. Those three eves are de facto holidays on which
+//!   Swedish banks are closed; Midsummer Eve is the Friday between 19 and 25 June.
+//!
+//! Sweden has no substitute days. Bridge days (klämdagar, such as the Friday after Ascension)
+//! close some offices, not RIX. Coverage starts in 2024, the first year our tests list in full.
+
+use chrono::Weekday;
+
+use super::rules::{DateRule, Recurring, Spec};
+use super::LAST_SUPPORTED_YEAR;
+
+const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
+
+const fn fixed(name: &'static str, month: u32, day: u32) -> Recurring {
+    Recurring::new(name, DateRule::Fixed { month, day }, 2024)
+}
+
+pub(crate) const SPEC: Spec = Spec {
+    weekend: SAT_SUN,
+    first_year: 2024,
+    last_year: LAST_SUPPORTED_YEAR,
+    recurring: &[
+        fixed("New Year's Day", 1, 1),
+        fixed("Epiphany", 1, 6),
+        Recurring::new("Good Friday", DateRule::Easter { days: -2 }, 2024),
+        Recurring::new("Easter Monday", DateRule::Easter { days: 1 }, 2024),
+        fixed("May Day", 5, 1),
+        Recurring::new("Ascension Day", DateRule::Easter { days: 39 }, 2024),
+        fixed("National Day of Sweden", 6, 6),
+        Recurring::new(
+            "Midsummer Eve",
+            DateRule::WeekdayBefore {
+                month: 6,
+                day: 26,
+                weekday: Weekday::Fri,
+            },
+            2024,
+        ),
+        fixed("Christmas Eve", 12, 24),
+        fixed("Christmas Day", 12, 25),
+        fixed("Boxing Day", 12, 26),
+        fixed("New Year's Eve", 12, 31),
+    ],
+    one_offs: &[],
+    between_holidays: None,
+};
