@@ -34,8 +34,15 @@ pub struct Ctx<'a> {
 pub struct Reply {
     pub status: u16,
     pub body: Rc<str>,
-    /// `None` for JSON.
-    pub content_type: Option<&'static str>,
+    /// A file instead of JSON (then `body` is empty).
+    pub file: Option<File>,
+}
+
+/// A response body that is not JSON: a statement, an export.
+#[derive(Debug)]
+pub struct File {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
 }
 
 impl Reply {
@@ -47,16 +54,19 @@ impl Reply {
         Reply {
             status: 200,
             body,
-            content_type: None,
+            file: None,
         }
     }
 
     /// A file (a statement, an export) of `content_type`.
-    pub fn file(body: String, content_type: &'static str) -> Reply {
+    pub fn file(bytes: Vec<u8>, content_type: &'static str) -> Reply {
         Reply {
             status: 200,
-            body: body.into(),
-            content_type: Some(content_type),
+            body: "".into(),
+            file: Some(File {
+                bytes,
+                content_type,
+            }),
         }
     }
 }

@@ -100,16 +100,10 @@ pub fn serve(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         .ok_or_else(|| ApiError::not_found("settlement", id))?;
     match format {
         "csv" => Ok(Reply::file(
-            statement_csv(settlement),
+            statement_csv(settlement).into_bytes(),
             "text/csv; charset=utf-8",
         )),
-        "pdf" => {
-            let bytes = statement_pdf(settlement);
-            // The statement PDF is 7-bit: its streams are uncompressed text.
-            let text = String::from_utf8(bytes)
-                .map_err(|_| ApiError::internal("the statement PDF is not 7-bit"))?;
-            Ok(Reply::file(text, "application/pdf"))
-        }
+        "pdf" => Ok(Reply::file(statement_pdf(settlement), "application/pdf")),
         _ => Err(invalid_link()),
     }
 }

@@ -31,12 +31,14 @@ impl Request<'_> {
     }
 }
 
-/// One response: status, headers and the JSON body.
+/// One response: status, headers and the JSON body, or the bytes of a file (a statement)
+/// with `body` empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    pub bytes: Option<Vec<u8>>,
 }
 
 impl Response {
@@ -45,6 +47,7 @@ impl Response {
             status: 0,
             headers: Vec::new(),
             body: String::new(),
+            bytes: None,
         }
     }
 
@@ -53,6 +56,7 @@ impl Response {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
             body,
+            bytes: None,
         }
     }
 

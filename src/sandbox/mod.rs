@@ -39,6 +39,7 @@ mod random;
 mod rate_limit;
 mod records;
 pub mod refunds;
+mod reporting;
 pub mod roles;
 pub mod router;
 pub mod settlements;
@@ -443,14 +444,13 @@ impl Sandbox {
             None => None,
         };
 
-        let (status, body, content_type): (u16, Rc<str>, _) =
-            match (route.handler)(&mut ctx, params) {
-                Ok(reply) => (reply.status, reply.body, reply.content_type),
-                Err(e) => {
-                    let e = e.with_request_id(request_id.to_owned());
-                    (e.status, e.to_body_json().to_string().into(), None)
-                }
-            };
+        let (status, body, file): (u16, Rc<str>, _) = match (route.handler)(&mut ctx, params) {
+            Ok(reply) => (reply.status, reply.body, reply.file),
+            Err(e) => {
+                let e = e.with_request_id(request_id.to_owned());
+                (e.status, e.to_body_json().to_string().into(), None)
+            }
+        };
         if let (Some(key), Some(fingerprint)) = (idempotency_key, fingerprint) {
             if idempotency::is_replayable(status) {
                 ctx.insert(IdempotencyRecord {
@@ -464,8 +464,9 @@ impl Sandbox {
             }
         }
         let mut response = Response::json(status, body.to_string());
-        if let Some(content_type) = content_type {
-            response.set_header("Content-Type", content_type.to_owned());
+        if let Some(file) = file {
+            response.set_header("Content-Type", file.content_type.to_owned());
+            response.bytes = Some(file.bytes);
         }
         Ok(response)
     }

@@ -87,6 +87,17 @@ impl Params {
         }
     }
 
+    /// The parameters not read yet, as query pairs (for a handler that passes them on).
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.map
+            .into_iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect()
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.map.get(key).is_some_and(|v| !v.is_null())
     }

@@ -8,7 +8,7 @@ use crate::sandbox::params::Params;
 use crate::sandbox::roles::Permission;
 use crate::sandbox::{
     account_settings, api_keys, clock, customers, disputes, events, files, payment_list,
-    payment_methods, payments, payouts, refunds, settlements, team, timeline,
+    payment_methods, payments, payouts, refunds, reporting, settlements, team, timeline,
 };
 
 pub type Handler = fn(&mut Ctx, Params) -> Result<Reply, ApiError>;
@@ -88,6 +88,8 @@ pub static ROUTES: &[Route] = routes! {
     "POST"   "/v1/test_helpers/payouts/:id/fail" => payouts::fail_for_test, TestHelpers, TestMode;
     "GET"    "/v1/account" => account_settings::retrieve, ReadFinance, Secret;
     "PATCH"  "/v1/account" => account_settings::update, ManageAccount, Secret;
+    "GET"    "/v1/reporting/summary" => reporting::summary, ReadFinance, Secret;
+    "GET"    "/v1/reporting/export" => reporting::export, ReadFinance, Secret;
     "GET"    "/v1/files/statements/:id" => files::serve, ReadFinance, SignedUrl;
 };
 

@@ -99,6 +99,13 @@ impl SandboxCore {
         Ok(std::mem::take(&mut self.last.body))
     }
 
+    /// The bytes of the last response when it is a file (its `handle` text is then empty),
+    /// once.
+    #[wasm_bindgen(js_name = takeBodyBytes)]
+    pub fn take_body_bytes(&mut self) -> Option<Vec<u8>> {
+        self.last.bytes.take()
+    }
+
     /// The status of the last response.
     pub fn status(&self) -> u16 {
         self.last.status

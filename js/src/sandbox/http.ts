@@ -168,7 +168,13 @@ function extractBody(body: BodyInit): { bytes: Uint8Array | Promise<Uint8Array>;
 const TEXT_RESPONSES = /* @__PURE__ */ platformResponseIsUndici();
 
 /** The core's answer as a `Response`: the one place responses are made. */
-export function buildResponse(body: string, status: number, headerText: string): Response {
+export function buildResponse(body: string | Uint8Array, status: number, headerText: string): Response {
+  if (typeof body !== 'string') {
+    // A file (a statement): bytes, rarely, so the platform's response.
+    const headers = new Headers();
+    appendHeaders(headers, headerText);
+    return new Response(body, { status, headers });
+  }
   // A null-body status has no body to keep: the platform's response is as cheap then.
   if (TEXT_RESPONSES && !NULL_BODY_STATUSES.has(status)) return new TextResponse(body, status, headerText);
   const headers = new Headers();
