@@ -102,7 +102,9 @@ pub struct EventWire<'a> {
     /// The object the event is about, as it was then.
     #[cfg_attr(
         test,
-        ts(type = "Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember")
+        ts(
+            type = "Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember | Settlement | Payout | Account"
+        )
     )]
     pub data: &'a RawValue,
     #[cfg_attr(test, ts(type = "EventRequest | null"))]

@@ -258,3 +258,121 @@ pub struct DisputeCloseParams {
     #[ts(type = "'won' | 'lost'")]
     pub outcome: String,
 }
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct SettlementListParams {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub list: ListParams,
+    #[ts(type = "'pending' | 'paid' | 'failed' | 'no_payout'")]
+    pub status: Option<String>,
+    pub currency: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub payout_date_from: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub payout_date_to: Option<String>,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct SettlementTransactionListParams {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub list: ListParams,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct StatementParams {
+    /// Default `csv`.
+    #[ts(type = "'csv' | 'pdf'")]
+    pub format: Option<String>,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct PayoutListParams {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub list: ListParams,
+    #[ts(type = "'pending' | 'paid' | 'failed'")]
+    pub status: Option<String>,
+    pub currency: Option<String>,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct PayoutFailParams {
+    /// A short code; default `stale_bank_details`.
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleParams {
+    #[ts(type = "'daily' | 'weekly' | 'monthly'")]
+    pub interval: String,
+    /// Business days after the window; default: unchanged.
+    pub delay_days: Option<u8>,
+    /// Weekly schedules: the weekday each window starts on.
+    #[ts(
+        type = "'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday'"
+    )]
+    pub weekly_anchor: Option<String>,
+    /// Monthly schedules: the day of the month, 1–28.
+    pub monthly_anchor: Option<u8>,
+}
+
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSettlementParams {
+    pub schedule: ScheduleParams,
+}
+
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BankAccountParams {
+    pub account_holder_name: String,
+    /// Kept as its country and last four characters only.
+    pub iban: String,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountUpdateParams {
+    pub business_name: Option<String>,
+    pub default_currency: Option<String>,
+    /// From the next settlement window.
+    pub payout_currency: Option<String>,
+    /// From the next settlement window.
+    pub settlement: Option<AccountSettlementParams>,
+    pub bank_account: Option<BankAccountParams>,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportingSummaryParams {
+    /// Inclusive; an RFC 3339 time or a date.
+    pub from: Option<String>,
+    /// Exclusive.
+    pub to: Option<String>,
+    /// Default: the account's default currency.
+    pub currency: Option<String>,
+}
+
+/// The view, plus the filters of that view's list (not its paging).
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportingExportParams {
+    #[ts(type = "'payments' | 'refunds' | 'customers' | 'disputes' | 'events' | 'settlements'")]
+    pub view: String,
+}

@@ -66,6 +66,17 @@ fn generate() -> String {
         team::Deleted,
         clock::TestClockObject,
         clock::TestClock,
+        settlements::SettlementObject,
+        settlements::SettlementView,
+        settlements::StatementLink,
+        payouts::PayoutObject,
+        payouts::PayoutView,
+        account_settings::AccountObject,
+        account_settings::BankAccount,
+        account_settings::SettlementSettings,
+        account_settings::Account,
+        reporting::SummaryObject,
+        reporting::ReportingSummary,
         list::ListObject,
         list::List<()>,
         ListParams,
@@ -91,6 +102,17 @@ fn generate() -> String {
         PaymentAuthenticateParams,
         PaymentDisputeParams,
         DisputeCloseParams,
+        SettlementListParams,
+        SettlementTransactionListParams,
+        StatementParams,
+        PayoutListParams,
+        PayoutFailParams,
+        ScheduleParams,
+        AccountSettlementParams,
+        BankAccountParams,
+        AccountUpdateParams,
+        ReportingSummaryParams,
+        ReportingExportParams,
     );
     let event_types = events::EVENT_TYPES.map(|t| format!("'{t}'")).join(" | ");
     let mut out = String::from(
@@ -385,9 +407,115 @@ fn every_declared_parameter_is_accepted() {
             reason: Some("duplicate".into()),
         }),
     ));
+    // Enough volume for a payout above the minimum.
+    answers.push(send(
+        "POST",
+        "/payments",
+        &json!({"amount": 50_000, "currency": "EUR", "customer": cust}),
+    ));
+    answers.push(send(
+        "PATCH",
+        "/account",
+        &v(&AccountUpdateParams {
+            business_name: Some("B".into()),
+            default_currency: Some("EUR".into()),
+            payout_currency: Some("EUR".into()),
+            settlement: Some(AccountSettlementParams {
+                schedule: ScheduleParams {
+                    interval: "weekly".into(),
+                    delay_days: Some(3),
+                    weekly_anchor: Some("friday".into()),
+                    monthly_anchor: None,
+                },
+            }),
+            bank_account: Some(BankAccountParams {
+                account_holder_name: "B".into(),
+                iban: "GB82WEST12345698765432".into(),
+            }),
+        }),
+    ));
+    answers.push(send(
+        "POST",
+        "/test_helpers/clock/advance",
+        &v(&ClockAdvanceParams {
+            seconds: 20 * 86_400,
+        }),
+    ));
+    let settlement = send(
+        "GET",
+        "/settlements",
+        &v(&SettlementListParams {
+            list: list(),
+            status: Some("paid".into()),
+            currency: Some("EUR".into()),
+            payout_date_from: Some("2026-01-01".into()),
+            payout_date_to: Some("2027-01-01".into()),
+        }),
+    );
+    let setl = settlement["data"][0]["id"]
+        .as_str()
+        .expect("a settlement")
+        .to_owned();
+    answers.push(settlement);
+    answers.push(send(
+        "GET",
+        &format!("/settlements/{setl}/transactions"),
+        &v(&SettlementTransactionListParams { list: list() }),
+    ));
+    answers.push(send(
+        "GET",
+        &format!("/settlements/{setl}/statement"),
+        &v(&StatementParams {
+            format: Some("pdf".into()),
+        }),
+    ));
+    let payouts = send(
+        "GET",
+        "/payouts",
+        &v(&PayoutListParams {
+            list: list(),
+            status: Some("paid".into()),
+            currency: Some("EUR".into()),
+        }),
+    );
+    let payout = payouts["data"][0]["id"]
+        .as_str()
+        .expect("a payout")
+        .to_owned();
+    answers.push(payouts);
+    answers.push(send(
+        "POST",
+        &format!("/test_helpers/payouts/{payout}/fail"),
+        &v(&PayoutFailParams {
+            reason: Some("account_closed".into()),
+        }),
+    ));
+    answers.push(send(
+        "GET",
+        "/reporting/summary",
+        &v(&ReportingSummaryParams {
+            from: Some("2026-01-01".into()),
+            to: Some("2027-01-01T00:00:00Z".into()),
+            currency: Some("EUR".into()),
+        }),
+    ));
     for answer in answers {
         assert!(answer.get("error").is_none(), "{answer}");
     }
+    // An export answers CSV, not JSON: its parameters are checked on the side.
+    let url = "/v1/reporting/export?view=refunds&payment=pay_00000000Missing";
+    let headers = [("Authorization", sk.as_str())];
+    let request = Request {
+        method: "GET",
+        url,
+        headers: &headers,
+        body: &[],
+    };
+    let out = sandbox.handle(&request, host, &mut rng).response;
+    assert_eq!(out.status, 200, "{}", out.body);
+    let _ = ReportingExportParams {
+        view: "refunds".into(),
+    };
 }
 
 /// Serializes any of the parameter structs to JSON through one call site.

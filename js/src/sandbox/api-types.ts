@@ -2,7 +2,7 @@
 // change the Rust struct and run `VINR_UPDATE_TYPES=1 cargo test -p vinr ts_types`.
 
 /** Every event type the sandbox emits. */
-export type EventType = 'payment.created' | 'payment.authorized' | 'payment.completed' | 'payment.failed' | 'payment.canceled' | 'payment.refunded' | 'payment.requires_action' | 'refund.created' | 'dispute.created' | 'dispute.updated' | 'dispute.closed' | 'customer.created' | 'customer.updated' | 'customer.deleted' | 'payment_method.created' | 'payment_method.attached' | 'api_key.created' | 'api_key.rolled' | 'api_key.revoked' | 'team_member.created' | 'team_member.updated' | 'team_member.deleted';
+export type EventType = 'payment.created' | 'payment.authorized' | 'payment.completed' | 'payment.failed' | 'payment.canceled' | 'payment.refunded' | 'payment.requires_action' | 'refund.created' | 'dispute.created' | 'dispute.updated' | 'dispute.closed' | 'customer.created' | 'customer.updated' | 'customer.deleted' | 'payment_method.created' | 'payment_method.attached' | 'api_key.created' | 'api_key.rolled' | 'api_key.revoked' | 'team_member.created' | 'team_member.updated' | 'team_member.deleted' | 'settlement.created' | 'payout.paid' | 'payout.failed' | 'account.updated';
 
 export type Role = "owner" | "administrator" | "developer" | "analyst" | "support";
 
@@ -97,7 +97,7 @@ export type Event = { id: string, object: EventObject, type: EventType, createdA
 /**
  * The object the event is about, as it was then.
  */
-data: Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember, request: EventRequest | null, };
+data: Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember | Settlement | Payout | Account, request: EventRequest | null, };
 
 export type ApiKeyObject = "api_key";
 
@@ -136,6 +136,108 @@ export type TestClock = { object: TestClockObject, now: string,
  * How far the clock is ahead of the host's, in whole seconds.
  */
 offsetSeconds: number, };
+
+export type SettlementObject = "settlement";
+
+/**
+ * A settlement on the wire: everything but its entries, which are paged at
+ * `/settlements/:id/transactions` (`entryCount` says how many).
+ */
+export type Settlement = { id: string, object: SettlementObject, 
+/**
+ * `pending` until its payout is paid, then `paid`; `failed` when the payout failed;
+ * `no_payout` when the net was zero, negative or rolled forward.
+ */
+status: 'pending' | 'paid' | 'failed' | 'no_payout', currency: string, periodStart: string, periodEnd: string, payoutDate: string, createdAt: string, summary: { currency: string; grossPayments: number; refunds: number; disputes: number; fees: number; conversion?: number; failedPayouts?: number; reserveHeld?: number; reserveReleased?: number; carriedIn?: number; carriedOut?: number; net: number }, conversions: Array<{ fromCurrency: string; toCurrency: string; rate: string; spread: string; originalAmount: number; convertedAmount: number; fee: number }>, payout: string | null, entryCount: number, livemode: boolean, };
+
+export type StatementLink = { url: string, expiresAt: string, format: 'csv' | 'pdf', };
+
+export type PayoutObject = "payout";
+
+export type Payout = { id: string, object: PayoutObject, amount: number, currency: string, 
+/**
+ * The business day the transfer reaches the bank.
+ */
+arrivalDate: string, status: 'pending' | 'paid' | 'failed', failureReason: string | null, 
+/**
+ * The settlements it pays, oldest first.
+ */
+settlements: string[], createdAt: string, livemode: boolean, };
+
+export type AccountObject = "account";
+
+export type BankAccount = { accountHolderName: string, 
+/**
+ * ISO 3166-1 alpha-2, from the IBAN's first two letters.
+ */
+country: string, 
+/**
+ * The last four characters of the IBAN: the number itself is never kept.
+ */
+last4: string, };
+
+export type SettlementSettings = { 
+/**
+ * `{ interval, delayDays, anchor }`, as seed 004 prints it.
+ */
+schedule: { interval: 'daily' | 'weekly' | 'monthly'; delayDays: number; anchor: string | number | null }, 
+/**
+ * A schedule requested with `PATCH /account`, in force from the next window.
+ */
+nextSchedule: { interval: 'daily' | 'weekly' | 'monthly'; delayDays: number; anchor: string | number | null } | null, payoutCurrency: string, 
+/**
+ * Balances below this (minor units of the payout currency) roll forward.
+ */
+minimumPayout: number, 
+/**
+ * `new` (a longer initial delay while history builds) or `established`.
+ */
+maturity: 'new' | 'established', };
+
+/**
+ * The account as `GET /account` shows it.
+ */
+export type Account = { id: string, object: AccountObject, businessName: string, defaultCurrency: string, settlement: SettlementSettings, 
+/**
+ * `{ type: 'rolling', percent, holdDays, currentlyHeld }`, or null without a reserve.
+ */
+reserve: { type: 'rolling'; percent: string; holdDays: number; currentlyHeld: number } | null, bankAccount: BankAccount | null, livemode: boolean, };
+
+export type SummaryObject = "reporting_summary";
+
+/**
+ * The home tiles for one currency and range.
+ */
+export type ReportingSummary = { object: SummaryObject, currency: string, from: string | null, to: string | null, 
+/**
+ * Σ captured (minor units).
+ */
+grossVolume: number, 
+/**
+ * Σ refunded, ≤ 0.
+ */
+refunds: number, 
+/**
+ * Σ dispute holds, dispute fees and reversals of won disputes.
+ */
+disputes: number, 
+/**
+ * Σ processing fees, ≤ 0.
+ */
+fees: number, 
+/**
+ * Gross minus refunds, disputes and fees: what reaches a payout.
+ */
+netVolume: number, successfulPayments: number, failedPayments: number, 
+/**
+ * Successful ÷ (successful + failed), four decimals, as a string (`"0.9500"`); null
+ * when there were none.
+ */
+successRate: string | null, 
+/**
+ * Failed payments by decline code.
+ */
+declinesByReason: { [key in string]: number }, };
 
 export type ListObject = "list";
 
@@ -264,3 +366,80 @@ export type PaymentAuthenticateParams = { outcome: 'succeed' | 'fail', };
 export type PaymentDisputeParams = { reason: 'fraudulent' | 'duplicate' | 'product_not_received' | 'product_unacceptable' | 'subscription_canceled' | 'credit_not_processed' | 'general', amount?: number, };
 
 export type DisputeCloseParams = { outcome: 'won' | 'lost', };
+
+export type SettlementListParams = { status: 'pending' | 'paid' | 'failed' | 'no_payout', currency?: string, 
+/**
+ * `YYYY-MM-DD`, inclusive.
+ */
+payoutDateFrom?: string, 
+/**
+ * `YYYY-MM-DD`, inclusive.
+ */
+payoutDateTo?: string, limit?: number, startingAfter?: string, endingBefore?: string, };
+
+export type SettlementTransactionListParams = { limit?: number, startingAfter?: string, endingBefore?: string, };
+
+export type StatementParams = { 
+/**
+ * Default `csv`.
+ */
+format: 'csv' | 'pdf', };
+
+export type PayoutListParams = { status: 'pending' | 'paid' | 'failed', currency?: string, limit?: number, startingAfter?: string, endingBefore?: string, };
+
+export type PayoutFailParams = { 
+/**
+ * A short code; default `stale_bank_details`.
+ */
+reason?: string, };
+
+export type ScheduleParams = { interval: 'daily' | 'weekly' | 'monthly', 
+/**
+ * Business days after the window; default: unchanged.
+ */
+delayDays?: number, 
+/**
+ * Weekly schedules: the weekday each window starts on.
+ */
+weeklyAnchor: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday', 
+/**
+ * Monthly schedules: the day of the month, 1–28.
+ */
+monthlyAnchor?: number, };
+
+export type AccountSettlementParams = { schedule: ScheduleParams, };
+
+export type BankAccountParams = { accountHolderName: string, 
+/**
+ * Kept as its country and last four characters only.
+ */
+iban: string, };
+
+export type AccountUpdateParams = { businessName?: string, defaultCurrency?: string, 
+/**
+ * From the next settlement window.
+ */
+payoutCurrency?: string, 
+/**
+ * From the next settlement window.
+ */
+settlement?: AccountSettlementParams, bankAccount?: BankAccountParams, };
+
+export type ReportingSummaryParams = { 
+/**
+ * Inclusive; an RFC 3339 time or a date.
+ */
+from?: string, 
+/**
+ * Exclusive.
+ */
+to?: string, 
+/**
+ * Default: the account's default currency.
+ */
+currency?: string, };
+
+/**
+ * The view, plus the filters of that view's list (not its paging).
+ */
+export type ReportingExportParams = { view: 'payments' | 'refunds' | 'customers' | 'disputes' | 'events' | 'settlements', };
