@@ -74,8 +74,12 @@ fn payout_dates_follow_the_payout_currencys_published_calendar() {
         ("GBP", "2026-04-03", "2026-04-08"),
         ("GBP", "2026-05-01", "2026-05-06"),
         ("GBP", "2026-12-24", "2026-12-30"),
+        // Japan: Golden Week (Showa Day 29 April; 3–6 May 2026, with 6 May the substitute
+        // for Constitution Memorial Day on a Sunday).
+        ("JPY", "2026-04-28", "2026-05-01"),
+        ("JPY", "2026-05-01", "2026-05-08"),
         // No calendar of ours: Monday to Friday.
-        ("JPY", "2026-04-03", "2026-04-07"),
+        ("BRL", "2026-04-03", "2026-04-07"),
     ];
     for (currency, day, expected) in cases {
         assert_eq!(

@@ -1,22 +1,25 @@
 //! Australia (AUD): the days the Reserve Bank of Australia's RITS does not settle.
 //!
 //! Sources:
-//! - The RBA's RITS operating calendar (rba.gov.au, RITS "Holidays"), as we remember it; we could
-//!   not read it while writing this. RITS closes on the national public holidays: New Year's Day,
-//!   Australia Day, Good Friday, Easter Monday, Anzac Day, the King's Birthday, Christmas Day and
-//!   Boxing Day, and is open on holidays of single states.
-//! - The dates and weekend rules as in New South Wales (Public Holidays Act 2010 (NSW)), where
-//!   the RBA runs RITS: New Year's Day and Australia Day on a weekend move to the Monday after;
-//!   Christmas Day and Boxing Day on a weekend take the next weekdays not already holidays (27
-//!   and 28 December when both fall on the weekend); Anzac Day on a weekend is not moved; the
+//! - The RBA's "RITS Business Hours" (rba.gov.au): RITS is available "on days when banks
+//!   generally are open for business in Sydney or Melbourne" and closed "on weekends and on the
+//!   following public holidays where they are observed in NSW and Victoria: New Year's Day,
+//!   Australia Day, Good Friday, Easter Monday, Anzac Day, King's Birthday, Christmas Day and
+//!   Boxing Day". (The Fast Settlement Service for NPP payments runs every day; payouts here
+//!   follow the core RITS days.)
+//! - The dates and weekend rules as NSW (Public Holidays Act 2010) and Victoria (Public Holidays
+//!   Act 1993) both observe them: New Year's Day and Australia Day on a weekend move to the Monday
+//!   after; Christmas Day and Boxing Day on a weekend take the next weekdays not already holidays
+//!   (27 and 28 December when both fall on the weekend); Anzac Day on a weekend is not moved; the
 //!   King's Birthday is the second Monday in June (not the date in Western Australia or
 //!   Queensland, but the one RITS closes on).
 //!
-//! Not here, by choice: the NSW Bank Holiday (first Monday in August) and NSW Labour Day (first
-//! Monday in October) close Sydney banks and are in Sydney market calendars, but not RITS as we
-//! understand its calendar; Anzac Day substitutes given by some states (WA, ACT) when 25 April
-//! is a weekend day. Check both against the RBA's list before live use. Coverage starts in 2024,
-//! the first year our tests list in full.
+//! Not here: holidays of one state only, such as the NSW Bank Holiday (first Monday in August),
+//! NSW Labour Day (first Monday in October) or Melbourne Cup Day, which are in Sydney (AUSY)
+//! market calendars but not RITS's (ASX Settlement too stopped observing them from 2017 "to align
+//! with RITS"); nor the Monday holidays NSW added for Anzac Day 2026 and 2027, which fall on a
+//! Saturday and a Sunday, as Victoria does not observe them. Coverage starts in 2024, the first
+//! year our tests list in full.
 
 use chrono::Weekday;
 

@@ -2,22 +2,28 @@
 //! process.
 //!
 //! Sources:
-//! - Payments Canada's published holiday schedule for Lynx, ACSS and USBE (payments.ca), as we
-//!   remember its lists for 2021 to 2025; we could not read it while writing this: New Year's
-//!   Day, Good Friday, Victoria Day, Canada Day, Civic Holiday, Labour Day, the National Day for
-//!   Truth and Reconciliation, Thanksgiving Day, Remembrance Day, Christmas Day and Boxing Day. A
-//!   holiday on a Saturday or Sunday is observed on the next weekday that is not already a
-//!   holiday: Monday, or Tuesday 28 December for a Sunday Boxing Day after a Saturday Christmas.
+//! - Payments Canada closes its systems on the federal general holidays, being a federally
+//!   regulated workplace: its 2021 notice on the National Day for Truth and Reconciliation
+//!   ("as a federally regulated workplace ... each year from this date, Payments Canada's
+//!   operations and payment systems will be closed", paiements.ca). Those holidays are the ten
+//!   of the Canada Labour Code, s. 166: New Year's Day, Good Friday, Victoria Day, Canada Day,
+//!   Labour Day, the National Day for Truth and Reconciliation (30 September, from 2021, S.C.
+//!   2021, c. 11), Thanksgiving Day, Remembrance Day, Christmas Day and Boxing Day.
 //! - The dates: Holidays Act (R.S.C. 1985, c. H-5) for Victoria Day ("the Monday immediately
 //!   preceding May 25") and Canada Day; Thanksgiving by yearly proclamation, always the second
-//!   Monday in October; S.C. 2021, c. 11 (Bill C-5) for the National Day for Truth and
-//!   Reconciliation, 30 September, first observed in 2021.
+//!   Monday in October.
+//! - A holiday on a Saturday or Sunday is observed on the next weekday that is not already a
+//!   holiday: Payments Canada did not move money on Monday 2 October 2023 for the NDTR on the
+//!   Saturday (as payroll providers reported), and Christmas and Boxing Day on a weekend close
+//!   27 and 28 December (as in 2021). We could not read Payments Canada's own holiday schedule
+//!   while writing this; check the observed days against it before live use.
 //!
-//! Unsure, and to be checked against payments.ca before live use: Civic Holiday (first Monday in
-//! August) is a provincial or municipal holiday, not a federal one, but the Bank of Canada, which
-//! settles Lynx, closes on it and Payments Canada lists it, so it is here. Easter Monday, Family
-//! Day and Saint-Jean-Baptiste Day close some banks or provinces, not Payments Canada, so they
-//! are not. Coverage starts in 2024, the first year our tests list in full.
+//! Not here: Civic Holiday (first Monday in August), Family Day, Easter Monday and
+//! Saint-Jean-Baptiste Day are provincial holidays, not federal ones. RBC's ACH holiday schedule
+//! marks such days "Regional holiday - no changes to cut-off times; files will be processed as
+//! usual", and payroll processors' lists of Payments Canada closures (2021-22, 2025-26) leave
+//! Civic Holiday out, though some banks close their branches. Civic Holiday is the choice we are
+//! least sure of. Coverage starts in 2024, the first year our tests list in full.
 
 use chrono::Weekday;
 
@@ -57,7 +63,6 @@ pub(crate) const SPEC: Spec = Spec {
             2024,
         ),
         fixed("Canada Day", 7, 1, 2024),
-        monday("Civic Holiday", 8, 1),
         monday("Labour Day", 9, 1),
         fixed("National Day for Truth and Reconciliation", 9, 30, 2021),
         monday("Thanksgiving Day", 10, 2),

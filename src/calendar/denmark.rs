@@ -4,16 +4,18 @@
 //! - The Danish public holidays (helligdage, under the Holidays Act, helligdagsloven): New Year's
 //!   Day, Maundy Thursday, Good Friday, Easter Monday, Ascension Day, Whit Monday, Christmas Day
 //!   and Boxing Day on weekdays, and Great Prayer Day (the fourth Friday after Easter) until
-//!   2023: the act of 28 February 2023 abolishing it as a public holiday (lov om afskaffelse af
-//!   store bededag som helligdag) took effect in 2024.
-//! - Danmarks Nationalbank's published Kronos2 closing days ("Danish banking holidays"), as we
-//!   remember them; we could not read them while writing this: the public holidays plus the
-//!   Friday after Ascension Day, Constitution Day (5 June), Christmas Eve and New Year's Eve, on
-//!   which Danish banks are closed by agreement.
+//!   2023: Act No. 214 of 2023 abolishing it as a public holiday (lov om afskaffelse af store
+//!   bededag som helligdag) took effect on 1 January 2024.
+//! - Danmarks Nationalbank's published closing days ("Banklukkedage", nationalbanken.dk: "Besides
+//!   weekends and public holidays there are a number of days on which Danmarks Nationalbank and
+//!   banks in general are closed"; we read its lists for 2026 and 2027): the public holidays plus
+//!   the Friday after Ascension Day, Constitution Day (5 June), Christmas Eve and New Year's Eve.
+//!   Kronos2, Nationalbanken's RTGS system, settles on its business days.
 //!
-//! Unsure: 1 May is a half day off for many employees, but we do not know it as a Kronos2
-//! closing day, so it is not here. Denmark has no substitute days. Coverage starts in 2023, the
-//! last year of Great Prayer Day, so the abolition is exercised by the tests.
+//! 1 May is a half day off for many employees but not on Nationalbanken's list, so it is not
+//! here. Denmark has no substitute days. Coverage starts in 2023, the last year of Great Prayer
+//! Day, so the abolition is exercised by the tests; 2023 to 2025 follow the same rules, not lists
+//! we have read.
 
 use chrono::Weekday;
 

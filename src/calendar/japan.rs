@@ -11,8 +11,13 @@
 //!   the citizens' holiday, a day between two national holidays (since 2007 it can only arise in
 //!   September, between Respect for the Aged Day and an Autumnal Equinox Day two days later, as
 //!   in 2026).
-//! - The equinox days as announced by the Cabinet Office from the National Astronomical
-//!   Observatory's computation, and the standard formula for later years (see `equinox`).
+//! - The equinox days, announced each February for the next year from the National Astronomical
+//!   Observatory's computation; computed here by the standard formula, which gives the announced
+//!   days (see `equinox`).
+//!
+//! The 31 December to 3 January closures are bank closures, not national holidays: they close
+//! the banks but a substitute holiday may fall on them (New Year's Day on a Sunday, as in 2034,
+//! makes 2 January the substitute, not 4 January) and they bracket no citizens' holiday.
 //!
 //! Coverage starts in 2024 and stops in 2099 (the equinox formula's last year). Earlier years are
 //! refused: 2019 to 2021 need one-offs we have not encoded (the 2019 accession holidays, and the
@@ -44,7 +49,7 @@ const fn monday(name: &'static str, month: u32, n: u8, from: i32) -> Recurring {
 
 /// A bank closure (Enforcement Order art. 5): not a national holiday, so never substituted.
 const fn bank(name: &'static str, month: u32, day: u32) -> Recurring {
-    Recurring::new(name, DateRule::Fixed { month, day }, 1981)
+    Recurring::new(name, DateRule::Fixed { month, day }, 1981).bank_closure()
 }
 
 pub(crate) const SPEC: Spec = Spec {

@@ -1,17 +1,18 @@
 //! Norway (NOK): the days Norges Bank's settlement system (NBO) does not settle.
 //!
 //! Sources:
-//! - Public holidays (helligdager) under the Public Holidays Act (lov om helligdager og
-//!   helligdagsfred, 1995) and the Act on 1 and 17 May as public holidays (1947): New Year's
-//!   Day, Maundy Thursday, Good Friday, Easter Monday, 1 May, Constitution Day (17 May),
-//!   Ascension Day, Whit Monday, Christmas Day and Boxing Day on weekdays (Easter Sunday and
-//!   Whit Sunday are Sundays).
-//! - Norges Bank's published NBO closing days, as we remember them; we could not read them while
-//!   writing this: the public holidays plus Christmas Eve and New Year's Eve, on which Norwegian
-//!   banks are closed (bankfridager).
+//! - Norges Bank's published NBO settlement days ("Oppgjørsdager", norges-bank.no; the lists for
+//!   2017 and 2019 are the ones we could read): "NBO is closed on Saturdays and Sundays and on the
+//!   following public holidays": New Year's Day, Maundy Thursday, Good Friday, Easter Monday,
+//!   1 May, 17 May (Constitution Day), Ascension Day, Whit Monday, Christmas Eve, Christmas Day
+//!   and Boxing Day.
+//! - The dates: the Public Holidays Act (lov om helligdager og helligdagsfred, 1995) and the Act
+//!   on 1 and 17 May as public holidays (1947); Easter Sunday and Whit Sunday are Sundays.
 //!
-//! Norway has no substitute days; when Whit Monday is 17 May (2027) it is one closure. Coverage
-//! starts in 2024, the first year our tests list in full.
+//! New Year's Eve is not an NBO closing day: Norges Bank's lists leave it out (31 December 2019
+//! was a Tuesday), although Oslo Børs closes and many banks' branches shut. Norway has no
+//! substitute days; when Whit Monday is 17 May (2027) it is one closure. Coverage starts in 2024,
+//! the first year our tests list in full.
 
 use chrono::Weekday;
 
@@ -44,7 +45,6 @@ pub(crate) const SPEC: Spec = Spec {
         fixed("Christmas Eve", 12, 24),
         fixed("Christmas Day", 12, 25),
         fixed("Boxing Day", 12, 26),
-        fixed("New Year's Eve", 12, 31),
     ],
     one_offs: &[],
     between_holidays: None,

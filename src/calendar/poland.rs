@@ -7,10 +7,10 @@
 //!   Day (1 November), Independence Day (11 November), Christmas Day and 26 December; and
 //!   Christmas Eve (24 December) from 2025, added by an amending act signed in December 2024
 //!   (first observed on 24 December 2025). Easter Sunday and Whit Sunday are Sundays.
-//! - NBP's SORBNET operating days, as we remember its published rules (we could not read them
-//!   while writing this): every day that is not a Saturday or a statutory holiday. Before 2025,
-//!   Christmas Eve was a working day on which SORBNET ran; we are not sure whether it ran on
-//!   shortened hours, which does not change the calendar.
+//! - NBP's SORBNET operating days, as we understand its rules (we could not read them while
+//!   writing this): every weekday that is not a statutory holiday. Before 2025 Christmas Eve was a
+//!   working day and SORBNET ran on 24 December with early cut-offs (PKO BP's notices for 2018
+//!   and 2024 give same-day SORBNET2 transfers until 13:30-13:45 on 24 and 31 December).
 //!
 //! Poland has no substitute days for payment systems: an employee's day off in lieu of a
 //! Saturday holiday is an employment matter, not a bank closure. Coverage starts in 2024, the

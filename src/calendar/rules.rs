@@ -45,8 +45,9 @@ pub(crate) enum Observance {
     /// and Financial Dealings Act 1971, s. 1 and sch. 1, and the yearly royal proclamations).
     NextFreeWeekday,
     /// Japan's substitute holiday (振替休日, Act on National Holidays art. 3(2), as amended in
-    /// force 2007): a Sunday holiday closes the next day that is not itself a holiday, so a
-    /// Sunday 3 May closes Wednesday 6 May; a Saturday one closes nothing.
+    /// force 2007): a Sunday holiday closes the next day that is not itself a holiday (always a
+    /// weekday in practice), so a Sunday 3 May closes Wednesday 6 May; a Saturday one closes
+    /// nothing.
     SundayToNextFree,
 }
 
@@ -63,6 +64,10 @@ pub(crate) struct Recurring {
     /// Years in which a one-off proclamation moved the holiday; the moved date is then in the
     /// calendar's one-off table.
     pub moved_in: &'static [i32],
+    /// A closure that is not a public holiday (Japan's 31 December to 3 January): it closes the
+    /// calendar, but the rules the law words in terms of public holidays (Japan's substitute and
+    /// citizens' holidays) do not count it.
+    pub bank_closure: bool,
 }
 
 impl Recurring {
@@ -76,6 +81,7 @@ impl Recurring {
             from,
             until: None,
             moved_in: &[],
+            bank_closure: false,
         }
     }
 
@@ -91,6 +97,11 @@ impl Recurring {
 
     pub(crate) const fn moved_in(mut self, years: &'static [i32]) -> Self {
         self.moved_in = years;
+        self
+    }
+
+    pub(crate) const fn bank_closure(mut self) -> Self {
+        self.bank_closure = true;
         self
     }
 
@@ -123,8 +134,9 @@ pub(crate) struct Spec {
     /// The first year whose closures we have checked against the operator's published calendar;
     /// earlier years are refused rather than guessed.
     pub first_year: i32,
-    /// The last year the rules can be evaluated for: [`LAST_SUPPORTED_YEAR`](super::LAST_SUPPORTED_YEAR)
-    /// unless a rule's date is only known up to an earlier year (Japan's equinox days).
+    /// The last year the rules can be evaluated for: usually
+    /// [`LAST_SUPPORTED_YEAR`](super::LAST_SUPPORTED_YEAR), earlier when a rule's date is only
+    /// known up to an earlier year (Japan's equinox days, to 2099).
     pub last_year: i32,
     pub recurring: &'static [Recurring],
     pub one_offs: &'static [OneOff],
@@ -201,11 +213,17 @@ pub(crate) fn closures(
 
     let mut days: Vec<Holiday> = Vec::with_capacity(spec.recurring.len() + 2);
     let mut on_weekend: Vec<(NaiveDate, &Recurring)> = Vec::new();
-    // Every date that is a holiday in its own right, weekday or weekend (for `between_holidays`).
+    // Every date that is a public holiday in its own right, weekday or weekend (for
+    // `between_holidays`), and the bank closures that are not public holidays.
     let mut own_right: Vec<NaiveDate> = Vec::new();
+    let mut bank_only: Vec<NaiveDate> = Vec::new();
     for rule in spec.recurring.iter().filter(|r| r.applies_in(year)) {
         let date = rule.rule.date_in(year).ok_or(out_of_range)?;
-        own_right.push(date);
+        if rule.bank_closure {
+            bank_only.push(date);
+        } else {
+            own_right.push(date);
+        }
         if spec.is_weekend(date) {
             on_weekend.push((date, rule));
         } else {
@@ -240,7 +258,14 @@ pub(crate) fn closures(
                 .flatten(),
             Observance::NextFreeWeekday => next_free_weekday(spec, date, &days),
             Observance::SundayToNextFree => (date.weekday() == Weekday::Sun)
-                .then(|| next_free_weekday(spec, date, &days))
+                .then(|| {
+                    let holidays: Vec<Holiday> = days
+                        .iter()
+                        .filter(|h| !bank_only.contains(&h.date))
+                        .copied()
+                        .collect();
+                    next_free_weekday(spec, date, &holidays)
+                })
                 .flatten(),
         };
         if let Some(date) = substitute.filter(|d| d.year() == year) {

@@ -5,10 +5,13 @@
 //!   Day on 6 June added, Whit Monday removed): New Year's Day, Epiphany, Good Friday, Easter
 //!   Monday, 1 May, Ascension Day, the National Day, Christmas Day and Boxing Day on weekdays
 //!   (Easter Sunday, Whitsun, Midsummer Day and All Saints' Day are always Saturdays or Sundays).
-//! - The Riksbank's published RIX calendar ("RIX is closed on weekends and Swedish public
-//!   holidays, and on Midsummer Eve, Christmas Eve and New Year's Eve"), as we remember it; we
-//!   could not read it while writing this. Those three eves are de facto holidays on which
-//!   Swedish banks are closed; Midsummer Eve is the Friday between 19 and 25 June.
+//! - RIX settles on Swedish banking days. The non-banking days (bankfria dagar) are Saturdays,
+//!   Sundays and public holidays, and Midsummer Eve, Christmas Eve and New Year's Eve, which are
+//!   treated as Sundays for payments (Finansportalen's glossary: "Svenska bankfria dagar är
+//!   lördagar samt midsommarafton, julafton och nyårsafton"). The Riksbank's own notices use the
+//!   same days (its December 2025 certificate notice: "a non banking day Tuesday January 6th").
+//!   We could not read the Riksbank's RIX calendar itself while writing this. Midsummer Eve is
+//!   the Friday between 19 and 25 June.
 //!
 //! Sweden has no substitute days. Bridge days (klämdagar, such as the Friday after Ascension)
 //! close some offices, not RIX. Coverage starts in 2024, the first year our tests list in full.

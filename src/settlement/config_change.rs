@@ -50,7 +50,7 @@ impl Engine {
 
     /// The earliest instant at which [`Engine::advance_to`] has something to do: the close of
     /// the window holding the oldest unsettled activity, of the window in which a reserve hold
-    /// is released, or a payout's date. `None` when nothing waits. It may name an instant at
+    /// is released, of the window a configuration change waits for, or a payout's date. `None` when nothing waits. It may name an instant at
     /// which, in the end, nothing happens (the schedule changes meanwhile), never one later
     /// than the first thing due.
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
@@ -74,7 +74,15 @@ impl Engine {
             .min()
             .and_then(|d| close_of(d - Duration::days(1)));
         let payout = self.next_payout_due().map(|(at, _)| at);
-        [activity, release, payout].into_iter().flatten().min()
+        // A configuration waiting for its window to close, even with nothing to settle.
+        let config = self
+            .next_config
+            .as_ref()
+            .and_then(|(at, _)| close_of(at.date_naive()));
+        [activity, release, payout, config]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 
@@ -151,6 +159,19 @@ mod tests {
         let second = &e.settlements()[1];
         assert_eq!(second.period_start, at("2026-04-16T00:00:00Z"));
         assert_eq!(second.period_end, at("2026-04-20T00:00:00Z"));
+    }
+
+    #[test]
+    fn a_change_with_nothing_to_settle_is_due_at_its_window_close() {
+        let mut rng = SeededRandom::new(7);
+        let mut e = engine();
+        let mut weekly = e.config().clone();
+        weekly.schedule = Schedule::weekly(WeeklyAnchor::Friday, 2).unwrap();
+        e.change_config(weekly, at("2026-04-15T11:00:00Z")).unwrap();
+        assert_eq!(e.next_due(), Some(at("2026-04-16T00:00:00Z")));
+        e.advance_to(&mut rng, at("2026-04-16T00:00:00Z")).unwrap();
+        assert!(e.next_config().is_none());
+        assert_eq!(e.next_due(), None);
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub const COLUMNS: [&str; 10] = [
     "exchangeRate",
 ];
 
-fn push_field(out: &mut String, field: &str) {
+/// One RFC 4180 field: quoted when it holds a comma, a quote or a line break.
+pub(crate) fn push_field(out: &mut String, field: &str) {
     if field.contains([',', '"', '\r', '\n']) {
         out.push('"');
         out.push_str(&field.replace('"', "\"\""));
@@ -48,7 +49,8 @@ fn push_field(out: &mut String, field: &str) {
     }
 }
 
-fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
+/// One record and its CRLF.
+pub(crate) fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
     for (i, f) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -2,9 +2,31 @@
 //! generated from this code): the ECB's TARGET closing days, the Federal Reserve's holiday
 //! schedule (frbservices.org), gov.uk/bank-holidays for England and Wales. Weekend holidays that
 //! move nowhere are absent by design, as they are from those lists' "banks closed" reading.
+//!
+//! The calendars added for JPY, CAD, AUD, SEK, NOK, DKK and PLN have their lists in the
+//! submodules below, one per region; each says where its list comes from.
 
-use super::assert_closures;
+mod australia;
+mod canada;
+mod denmark;
+mod japan;
+mod norway;
+mod poland;
+mod sweden;
+
+use super::{assert_closures, d};
 use crate::calendar::CalendarId;
+
+/// `(from, n, expected)`: `id.add_business_days(from, n)` is `expected`.
+fn assert_t_plus(id: CalendarId, cases: &[(&str, u32, &str)]) {
+    for (from, n, expected) in cases {
+        assert_eq!(
+            id.add_business_days(d(from), *n),
+            Ok(d(expected)),
+            "{id}: {from} + {n}"
+        );
+    }
+}
 
 #[test]
 fn target_2019_to_2027() {
@@ -287,7 +309,7 @@ fn federal_reserve_one_offs_that_were_not_closures() {
     // Y2K (Board announcement of 28 January 1998), and the national days of mourning for
     // Presidents Reagan, G. H. W. Bush and Carter: payment services operated normally.
     for day in ["1999-12-31", "2004-06-11", "2018-12-05", "2025-01-09"] {
-        assert!(fed.is_business_day(super::d(day)), "{day}");
+        assert!(fed.is_business_day(d(day)), "{day}");
     }
 }
 
@@ -577,8 +599,8 @@ fn switzerland_two_holidays_on_one_day() {
     assert_eq!(
         may,
         vec![
-            (super::d("2008-05-01"), "Labour Day"),
-            (super::d("2008-05-12"), "Whit Monday"),
+            (d("2008-05-01"), "Labour Day"),
+            (d("2008-05-12"), "Whit Monday"),
         ]
     );
 }
