@@ -21,6 +21,7 @@ use crate::sandbox::payments::PaymentStatus;
 use crate::sandbox::roles::Permission;
 use crate::sandbox::router::Handler;
 use crate::sandbox::{customers, disputes, events, ledger, payment_list, refunds, settlements};
+use crate::settlement::csv::push_record;
 use crate::settlement::EntryType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -259,21 +260,12 @@ const VIEWS: &[View] = &[
     },
 ];
 
-/// One RFC 4180 field: quoted when it holds a comma, a quote or a line break.
-fn push_field(out: &mut String, value: &Value) {
-    let text = match value {
+/// A listed value as CSV text: strings as they are, `null` empty, objects as JSON.
+fn field_text(value: &Value) -> String {
+    match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
         other => other.to_string(),
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&text.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&text);
     }
 }
 
@@ -308,13 +300,7 @@ pub fn export(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     }
     let filters = params.into_pairs();
     let mut out = String::new();
-    for (i, (header, _)) in view.columns.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(header);
-    }
-    out.push_str("\r\n");
+    push_record(&mut out, view.columns.iter().map(|(header, _)| *header));
     let mut after: Option<String> = None;
     loop {
         let mut pairs = filters.clone();
@@ -327,13 +313,12 @@ pub fn export(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
             .map_err(|e| ApiError::internal(format!("a list page is not JSON: {e}")))?;
         let data = page["data"].as_array().cloned().unwrap_or_default();
         for item in &data {
-            for (i, (_, pointer)) in view.columns.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_field(&mut out, item.pointer(pointer).unwrap_or(&Value::Null));
-            }
-            out.push_str("\r\n");
+            let fields: Vec<String> = view
+                .columns
+                .iter()
+                .map(|(_, pointer)| field_text(item.pointer(pointer).unwrap_or(&Value::Null)))
+                .collect();
+            push_record(&mut out, fields.iter().map(String::as_str));
         }
         after = data
             .last()
@@ -351,22 +336,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fields_are_quoted_as_rfc_4180_says() {
+    fn listed_values_become_csv_text() {
         let mut out = String::new();
-        for v in [
-            Value::from("plain"),
+        let values = [
             Value::from("a,b"),
-            Value::from("say \"hi\""),
-            Value::from("two\nlines"),
             Value::from(-1250),
             Value::Null,
-        ] {
-            push_field(&mut out, &v);
-            out.push('|');
-        }
-        assert_eq!(
-            out,
-            "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|-1250||"
-        );
+            serde_json::json!({"EUR": 5}),
+        ];
+        let fields: Vec<String> = values.iter().map(field_text).collect();
+        push_record(&mut out, fields.iter().map(String::as_str));
+        assert_eq!(out, "\"a,b\",-1250,,\"{\"\"EUR\"\":5}\"\r\n");
     }
 }

@@ -175,7 +175,11 @@ mod tests {
         assert!(Role::Administrator.covers(Role::Administrator));
         assert!(Role::Developer.covers(Role::Support) && Role::Developer.covers(Role::Analyst));
         assert!(!Role::Developer.covers(Role::Administrator));
-        assert!(Role::Support.covers(Role::Analyst));
+        // Analysts read reporting and settlements, which Support (no settings access) does not.
+        assert!(!Role::Support.covers(Role::Analyst));
+        assert!(Role::Analyst.allows(Permission::ReadFinance));
+        assert!(!Role::Support.allows(Permission::ReadFinance));
+        assert!(!Role::Developer.allows(Permission::ManageAccount));
         assert!(!Role::Analyst.covers(Role::Support));
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { consumerProject, lastJsonLine, removeProjects, repoRoot, run } from './lib/project.mjs';
 import { runScenario } from './conformance/runner.mjs';
+import { moneyScenarios } from './conformance/money-scenarios.mjs';
 import { roleMatrixScenario, scenarios } from './conformance/scenarios.mjs';
 
 let sdk;
@@ -27,7 +28,7 @@ function open() {
 }
 
 describe('conformance, in-process through sandbox.fetch', () => {
-  for (const scenario of [...scenarios, roleMatrixScenario]) {
+  for (const scenario of [...scenarios, ...moneyScenarios, roleMatrixScenario]) {
     test(scenario.name, () => runScenario(scenario, open()));
   }
 

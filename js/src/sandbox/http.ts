@@ -173,7 +173,8 @@ export function buildResponse(body: string | Uint8Array, status: number, headerT
     // A file (a statement): bytes, rarely, so the platform's response.
     const headers = new Headers();
     appendHeaders(headers, headerText);
-    return new Response(body, { status, headers });
+    // The bytes are wasm-bindgen's copy out of Wasm memory: a plain ArrayBuffer, never shared.
+    return new Response(body as Uint8Array<ArrayBuffer>, { status, headers });
   }
   // A null-body status has no body to keep: the platform's response is as cheap then.
   if (TEXT_RESPONSES && !NULL_BODY_STATUSES.has(status)) return new TextResponse(body, status, headerText);

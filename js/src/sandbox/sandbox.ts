@@ -206,9 +206,9 @@ class SandboxImpl implements Sandbox {
     const status = core.status();
     const headers = core.headers();
     // JSON is never empty: an empty text means the body is a file's bytes.
-    const body = text === '' ? (core.takeBodyBytes() ?? text) : text;
+    const content = text === '' ? (core.takeBodyBytes() ?? text) : text;
     const batch = core.takeChanges();
-    const respond = (): Response => buildResponse(body, status, headers);
+    const respond = (): Response => buildResponse(content, status, headers);
     let stored: Promise<void> | undefined;
     if (batch !== undefined && journal !== undefined) {
       const seq = core.changesSeq();

@@ -8,8 +8,10 @@
 //   key      'sk' | 'pk' | 'liveSk' | 'livePk' | '$var' | null (no Authorization header)
 //   method, path ('{var}' substitutes saved values), body (object or raw string), headers
 //   expect   { status | notStatus, body (partial match), headers (partial, case-insensitive) }
+//   url      instead of base + path: a whole URL the API handed out ('{statementUrl}')
 //   save     { var: 'dotted.path' } of the response body
 //   repeat   run the step this many times (matching each response)
+// A file answer (a statement, an export): expect { status, file: { contentType, startsWith } }.
 // Matchers in expected bodies: '$string', '$number', '$absent', '$prefix:xyz', '$len:n'
 // (array length), and '{var}' for a saved value.
 import assert from 'node:assert/strict';
@@ -43,7 +45,17 @@ export async function runScenario(scenario, { fetch, keys, base = 'https://sandb
       headers['Content-Type'] = 'application/json';
     }
     for (let n = 0; n < (step.repeat ?? 1); n++) {
-      const response = await fetch(`${base}${fill(step.path)}`, { method: step.method, headers, body });
+      const target = step.url === undefined ? `${base}${fill(step.path)}` : fill(step.url);
+      const response = await fetch(target, { method: step.method, headers, body });
+      const expectedFile = step.expect?.file;
+      if (expectedFile !== undefined) {
+        assert.equal(response.status, step.expect.status ?? 200, `${where}: status ${response.status}`);
+        assert.equal(response.headers.get('content-type'), expectedFile.contentType, `${where}: content type`);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const prefix = new TextDecoder('latin1').decode(bytes.subarray(0, expectedFile.startsWith.length));
+        assert.equal(prefix, expectedFile.startsWith, `${where}: the file starts with ${expectedFile.startsWith}`);
+        continue;
+      }
       const text = await response.text();
       let json;
       try {

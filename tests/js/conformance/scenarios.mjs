@@ -273,6 +273,17 @@ export const roleMatrix = [
   ['POST', '/v1/test_helpers/payments/:id/authenticate', 'OAD'],
   ['POST', '/v1/test_helpers/payments/:id/dispute', 'OAD'],
   ['POST', '/v1/test_helpers/disputes/:id/close', 'OAD'],
+  ['GET', '/v1/settlements', 'OADN'],
+  ['GET', '/v1/settlements/:id', 'OADN'],
+  ['GET', '/v1/settlements/:id/transactions', 'OADN'],
+  ['GET', '/v1/settlements/:id/statement', 'OADN'],
+  ['GET', '/v1/payouts', 'OADN'],
+  ['GET', '/v1/payouts/:id', 'OADN'],
+  ['POST', '/v1/test_helpers/payouts/:id/fail', 'OAD'],
+  ['GET', '/v1/account', 'OADN'],
+  ['PATCH', '/v1/account', 'OA'],
+  ['GET', '/v1/reporting/summary', 'OADN'],
+  ['GET', '/v1/reporting/export', 'OADN'],
 ];
 
 const ROLES = { O: 'owner', A: 'administrator', D: 'developer', N: 'analyst', S: 'support' };
