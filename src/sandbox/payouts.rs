@@ -63,15 +63,20 @@ impl<'a> PayoutView<'a> {
     }
 }
 
-pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
-    params.finish()?;
-    let id = ctx.path_id(0).to_owned();
+/// Answers with the payout `id` as it is now, or 404.
+fn reply(ctx: &mut Ctx, id: &str) -> Result<Reply, ApiError> {
     let livemode = ctx.livemode();
     let engine = &ledger::books(ctx)?.engine;
     let payout = engine
-        .payout(&id)
-        .ok_or_else(|| ApiError::not_found("payout", &id))?;
+        .payout(id)
+        .ok_or_else(|| ApiError::not_found("payout", id))?;
     Reply::ok(&PayoutView::of(payout, livemode))
+}
+
+pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
+    params.finish()?;
+    let id = ctx.path_id(0).to_owned();
+    reply(ctx, &id)
 }
 
 pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
@@ -136,10 +141,5 @@ pub fn fail_for_test(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiErro
             },
         },
     )?;
-    let livemode = ctx.livemode();
-    let engine = &ledger::books(ctx)?.engine;
-    let payout = engine
-        .payout(&id)
-        .ok_or_else(|| ApiError::not_found("payout", &id))?;
-    Reply::ok(&PayoutView::of(payout, livemode))
+    reply(ctx, &id)
 }
