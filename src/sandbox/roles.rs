@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | Owner | everything | all |
 //! | Administrator | team, API keys, webhooks, all data | all but granting Owner |
-//! | Developer | read/write API keys, logs and events; no team | data, keys, events, test helpers |
+//! | Developer | read/write API keys, logs and events; no team | data, keys, events, webhooks, test helpers |
 //! | Analyst | read-only reporting and lists | read data |
 //! | Support | customers and payments, refunds; no settings | read data, refunds |
 //!
@@ -32,10 +32,12 @@ pub enum Permission {
     ManageTeam,
     /// The sandbox's test helpers (clock, 3DS outcome, disputes).
     TestHelpers,
+    /// Webhook endpoints, their secrets and deliveries.
+    ManageWebhooks,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ReadData,
         Permission::WritePayments,
         Permission::Refund,
@@ -46,6 +48,7 @@ impl Permission {
         Permission::ReadTeam,
         Permission::ManageTeam,
         Permission::TestHelpers,
+        Permission::ManageWebhooks,
     ];
 
     /// For 403 messages: "The analyst role cannot <describe>".
@@ -61,6 +64,7 @@ impl Permission {
             Permission::ReadTeam => "read the team",
             Permission::ManageTeam => "manage the team",
             Permission::TestHelpers => "use test helpers",
+            Permission::ManageWebhooks => "manage webhook endpoints and deliveries",
         }
     }
 }
@@ -158,6 +162,11 @@ mod tests {
         assert!(!Role::Analyst.allows(Refund) && !Role::Analyst.allows(WritePayments));
         assert!(Role::Support.allows(Refund) && Role::Support.allows(ReadData));
         assert!(!Role::Support.allows(ManageApiKeys) && !Role::Support.allows(ReadEvents));
+        // Webhooks: "Administrator: manage … webhooks"; a Developer builds the integration.
+        assert!(
+            Role::Administrator.allows(ManageWebhooks) && Role::Developer.allows(ManageWebhooks)
+        );
+        assert!(!Role::Analyst.allows(ManageWebhooks) && !Role::Support.allows(ManageWebhooks));
     }
 
     #[test]

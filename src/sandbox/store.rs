@@ -29,10 +29,12 @@ pub enum Kind {
     ApiKey,
     Member,
     Idempotency,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::ApiKey,
         Kind::Member,
         Kind::Customer,
@@ -42,6 +44,8 @@ impl Kind {
         Kind::Dispute,
         Kind::Event,
         Kind::Idempotency,
+        Kind::WebhookEndpoint,
+        Kind::WebhookDelivery,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +59,8 @@ impl Kind {
             Kind::ApiKey => "api_key",
             Kind::Member => "team_member",
             Kind::Idempotency => "idempotency",
+            Kind::WebhookEndpoint => "webhook_endpoint",
+            Kind::WebhookDelivery => "webhook_delivery",
         }
     }
 
@@ -252,6 +258,10 @@ pub enum JobKind {
     OpenDispute,
     /// A dispute without evidence at its `dueBy` is lost.
     DisputeDeadline,
+    /// A webhook delivery's next attempt falls due (`id` is the delivery's).
+    RetryDelivery,
+    /// An endpoint still failing 3 days after it began to is disabled (`id` is the endpoint's).
+    DisableWebhookEndpoint,
 }
 
 /// Everything of one mode. Objects of the other mode are not reachable from here, which is
@@ -267,6 +277,11 @@ pub struct ModeState {
     pub api_keys: Collection<crate::sandbox::api_keys::ApiKeyRecord>,
     pub members: Collection<crate::sandbox::team::TeamMember>,
     pub idempotency: Collection<crate::sandbox::idempotency::IdempotencyRecord>,
+    pub webhook_endpoints: Collection<crate::sandbox::webhook_endpoints::EndpointRecord>,
+    pub webhook_deliveries: Collection<crate::sandbox::deliveries::DeliveryRecord>,
+    /// Delivery attempts due or under way. Not stored: after a restore, `rebuild_jobs` makes
+    /// every pending delivery due again, so an attempt lost in a crash is sent again.
+    pub outbox: crate::sandbox::outbox::Outbox,
     /// Milliseconds added to the host clock by `test_helpers/clock/advance`.
     pub clock_offset_ms: i64,
     /// Derived, not stored: rebuilt on restore.

@@ -66,6 +66,13 @@ fn generate() -> String {
         team::Deleted,
         clock::TestClockObject,
         clock::TestClock,
+        webhook_endpoints::WebhookEndpointObject,
+        webhook_endpoints::WebhookEndpointStatus,
+        webhook_endpoints::WebhookEndpoint,
+        deliveries::WebhookDeliveryObject,
+        deliveries::WebhookDeliveryStatus,
+        deliveries::DeliveryAttempt,
+        deliveries::WebhookDelivery,
         list::ListObject,
         list::List<()>,
         ListParams,
@@ -91,6 +98,10 @@ fn generate() -> String {
         PaymentAuthenticateParams,
         PaymentDisputeParams,
         DisputeCloseParams,
+        WebhookEndpointCreateParams,
+        WebhookEndpointUpdateParams,
+        WebhookSecretRollParams,
+        WebhookDeliveryListParams,
     );
     let event_types = events::EVENT_TYPES.map(|t| format!("'{t}'")).join(" | ");
     let mut out = String::from(
@@ -385,6 +396,42 @@ fn every_declared_parameter_is_accepted() {
             reason: Some("duplicate".into()),
         }),
     ));
+    let endpoint = send(
+        "POST",
+        "/webhooks",
+        &v(&WebhookEndpointCreateParams {
+            url: "https://example.com/hooks".into(),
+            enabled_events: vec!["payment.*".into(), "*".into()],
+            description: Some("d".into()),
+        }),
+    );
+    let we = endpoint["id"].as_str().expect("endpoint").to_owned();
+    answers.push(send(
+        "PATCH",
+        &format!("/webhooks/{we}"),
+        &v(&WebhookEndpointUpdateParams {
+            url: Some("https://example.com/v2".into()),
+            enabled_events: Some(vec!["payment.completed".into()]),
+            description: Some(String::new()),
+            status: Some("enabled".into()),
+        }),
+    ));
+    answers.push(send(
+        "POST",
+        &format!("/webhooks/{we}/roll_secret"),
+        &v(&WebhookSecretRollParams {
+            expires_in_hours: Some(1),
+        }),
+    ));
+    answers.push(send(
+        "GET",
+        &format!("/webhooks/{we}/deliveries"),
+        &v(&WebhookDeliveryListParams {
+            list: list(),
+            status: Some("pending".into()),
+        }),
+    ));
+    answers.push(endpoint);
     for answer in answers {
         assert!(answer.get("error").is_none(), "{answer}");
     }
