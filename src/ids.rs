@@ -80,10 +80,11 @@ pub enum IdPrefix {
     Account,
     ApiKey,
     TeamMember,
+    WebhookDelivery,
 }
 
 impl IdPrefix {
-    pub const ALL: [IdPrefix; 14] = [
+    pub const ALL: [IdPrefix; 15] = [
         IdPrefix::Payment,
         IdPrefix::Refund,
         IdPrefix::Dispute,
@@ -98,6 +99,7 @@ impl IdPrefix {
         IdPrefix::Account,
         IdPrefix::ApiKey,
         IdPrefix::TeamMember,
+        IdPrefix::WebhookDelivery,
     ];
 
     /// The prefix as written in ids, without the `_`.
@@ -117,6 +119,7 @@ impl IdPrefix {
             IdPrefix::Account => "acct",
             IdPrefix::ApiKey => "key",
             IdPrefix::TeamMember => "mbr",
+            IdPrefix::WebhookDelivery => "whd",
         }
     }
 

@@ -1,6 +1,7 @@
 //! Properties of the sandbox over random sequences of requests: money is conserved (refunds
 //! never exceed captures; a customer's `lifetimeVolume` is captures minus refunds), and a
-//! sandbox restored from its change records answers exactly as the original.
+//! sandbox restored from its change records answers exactly as the original (webhook
+//! deliveries included: whatever was due when it was stored is due again after the restore).
 
 #[path = "sandbox/harness.rs"]
 mod harness;
@@ -10,7 +11,8 @@ use std::collections::HashMap;
 use harness::Harness;
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use vinr::sandbox::{Sandbox, SandboxConfig};
+use vinr::host::RandomSource;
+use vinr::sandbox::{DeliveryResult, Sandbox, SandboxConfig, SEED_BYTES};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -34,7 +36,21 @@ enum Op {
     Advance {
         hours: i64,
     },
+    /// A webhook endpoint for one of `HOOK_EVENTS`.
+    Hook {
+        events: usize,
+    },
+    /// Every delivery due is answered, with a 500 when `fail`.
+    Deliver {
+        fail: bool,
+    },
 }
+
+const HOOK_EVENTS: [&[&str]; 3] = [
+    &["*"],
+    &["payment.*"],
+    &["refund.created", "payment.completed"],
+];
 
 const CARDS: [&str; 4] = [
     "4242424242424242",
@@ -58,6 +74,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(payment, amount)| Op::Refund { payment, amount }),
         (0usize..40).prop_map(|payment| Op::Cancel { payment }),
         (1i64..200).prop_map(|hours| Op::Advance { hours }),
+        (0usize..3).prop_map(|events| Op::Hook { events }),
+        any::<bool>().prop_map(|fail| Op::Deliver { fail }),
     ]
 }
 
@@ -113,10 +131,45 @@ fn run(h: &mut Harness, ops: &[Op]) -> Vec<(u16, String)> {
                 None => continue,
             },
             Op::Advance { hours } => (200, h.advance(hours * 3600)),
+            Op::Hook { events } => h.post(
+                "/v1/webhooks",
+                json!({"url": "https://example.com/hooks", "enabledEvents": HOOK_EVENTS[*events]}),
+            ),
+            Op::Deliver { fail } => (200, deliver(h, *fail)),
         };
         answers.push((status, body.to_string()));
     }
     answers
+}
+
+/// Answers every delivery due (after a request, which runs the mode's due jobs) until none is;
+/// the ids answered.
+fn deliver(h: &mut Harness, fail: bool) -> Value {
+    h.get("/v1/webhooks");
+    let mut sent = Vec::new();
+    loop {
+        let due = h.sandbox.take_deliveries(h.now);
+        if due.is_empty() {
+            break;
+        }
+        for d in due {
+            let mut seed = [0u8; SEED_BYTES];
+            h.rng.fill_bytes(&mut seed);
+            let result = DeliveryResult {
+                id: d.id.clone(),
+                status: Some(if fail { 500 } else { 200 }),
+                duration_ms: 1,
+                error: None,
+            };
+            if let Some(batch) = h.sandbox.record_delivery(result, h.now, seed) {
+                h.sandbox.commit(batch.seq);
+                h.batches.push(batch);
+            }
+            sent.push(d.id);
+        }
+    }
+    sent.sort();
+    json!(sent)
 }
 
 fn all(h: &mut Harness, path: &str) -> Vec<Value> {

@@ -162,3 +162,68 @@ fn restore_from_the_batches_gives_the_same_snapshot() {
         "rateLimit.requestsPerSecond"
     );
 }
+
+#[wasm_bindgen_test]
+fn deliveries_cross_as_json_and_outcomes_come_back_as_change_batches() {
+    let mut core = SandboxCore::create(RECORDING, NOW, &random()).unwrap();
+    core.take_changes();
+    let sk = keys(&core)["test"]["secretKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(core.take_deliveries(NOW).unwrap().is_none(), "none due");
+    let endpoint = json(
+        &core
+            .handle(
+                "POST",
+                "/v1/webhooks",
+                &headers(&sk),
+                br#"{"url":"http://127.0.0.1:9/hooks","enabledEvents":["customer.created"]}"#,
+                NOW,
+                &random(),
+            )
+            .unwrap(),
+    );
+    assert!(endpoint["secret"].as_str().unwrap().starts_with("whsec_"));
+    core.handle(
+        "POST",
+        "/v1/customers",
+        &headers(&sk),
+        b"{}",
+        NOW,
+        &random(),
+    )
+    .unwrap();
+    core.take_changes();
+    let due = json(&core.take_deliveries(NOW).unwrap().expect("one delivery"));
+    let delivery = &due[0];
+    assert_eq!(delivery["url"], "http://127.0.0.1:9/hooks");
+    assert_eq!(
+        delivery["headers"][0],
+        serde_json::json!(["content-type", "application/json"])
+    );
+    assert!(delivery["body"]
+        .as_str()
+        .unwrap()
+        .contains("customer.created"));
+    let id = delivery["id"].as_str().unwrap();
+    assert!(
+        core.take_deliveries(NOW).unwrap().is_none(),
+        "handed out once"
+    );
+
+    let result = format!(r#"{{"id":"{id}","status":503,"durationMs":7,"error":null}}"#);
+    core.record_delivery(&result, NOW, &random()).unwrap();
+    let batch = String::from_utf8(core.take_changes().expect("the outcome's records")).unwrap();
+    assert!(batch.contains("webhook_delivery") && batch.contains("503"));
+    core.record_delivery(&result, NOW, &random()).unwrap();
+    assert!(
+        core.take_changes().is_none(),
+        "no longer under way: ignored"
+    );
+    let err = core.record_delivery("{}", NOW, &random()).unwrap_err();
+    assert_eq!(
+        Reflect::get(&err, &JsValue::from_str("param")).unwrap(),
+        "result"
+    );
+}

@@ -6,7 +6,7 @@ import type { RandomFill } from './random.js';
 export { cryptoRandom, type RandomFill } from './random.js';
 
 /** The prefixes of VINR object ids. */
-export type IdPrefix = 'pay' | 're' | 'dp' | 'cust' | 'setl' | 'po' | 'we' | 'evt' | 'pm' | 'req' | 'be' | 'acct' | 'key' | 'mbr';
+export type IdPrefix = 'pay' | 're' | 'dp' | 'cust' | 'setl' | 'po' | 'we' | 'evt' | 'pm' | 'req' | 'be' | 'acct' | 'key' | 'mbr' | 'whd';
 
 export function createIds(random: RandomFill) {
   return {

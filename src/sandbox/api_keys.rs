@@ -125,6 +125,20 @@ pub struct Caller {
     pub secret: String,
 }
 
+impl Caller {
+    /// No key: the host itself (reporting a delivery's outcome) or a signed link. Nothing on
+    /// such a path checks a role.
+    pub fn keyless(mode: Mode) -> Caller {
+        Caller {
+            mode,
+            key_id: String::new(),
+            kind: KeyKind::Secret,
+            role: None,
+            secret: String::new(),
+        }
+    }
+}
+
 /// Finds the calling key. `publishable_allowed` is the route's: publishable keys may only
 /// create payment methods.
 pub fn authenticate(

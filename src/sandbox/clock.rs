@@ -1,7 +1,8 @@
 //! Time. Each mode's clock is the host clock plus, in test mode, every
 //! `POST /test_helpers/clock/advance` so far: objects look current, and jump when advanced.
-//! Whatever is due (authorization expiry, dispute openings and deadlines) runs in due order
-//! before a request of its mode is handled, each at its own due time.
+//! Whatever is due (authorization expiry, dispute openings and deadlines, webhook retries and
+//! failing endpoints) runs in due order before a request of its mode is handled (and before a
+//! webhook delivery's outcome is recorded), each at its own due time.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde::Serialize;
@@ -9,11 +10,13 @@ use serde::Serialize;
 use crate::error::ApiError;
 use crate::keys::Mode;
 use crate::sandbox::context::{Ctx, Reply};
+use crate::sandbox::deliveries;
 use crate::sandbox::disputes;
 use crate::sandbox::ledger::{self, Op};
 use crate::sandbox::params::Params;
 use crate::sandbox::payments;
 use crate::sandbox::store::{JobKind, Store};
+use crate::sandbox::webhook_endpoints;
 
 /// Five years: enough for any deadline the sandbox simulates.
 pub const MAX_ADVANCE_SECONDS: i64 = 5 * 365 * 24 * 3600;
@@ -65,6 +68,10 @@ pub fn run_due(ctx: &mut Ctx) -> Result<(), ApiError> {
             JobKind::ExpireAuthorization => payments::expire_authorization(ctx, &job.id),
             JobKind::OpenDispute => disputes::open_from_card(ctx, &job.id),
             JobKind::DisputeDeadline => disputes::pass_deadline(ctx, &job.id),
+            JobKind::RetryDelivery => deliveries::retry_due(ctx, &job.id),
+            JobKind::DisableWebhookEndpoint => {
+                webhook_endpoints::disable_if_still_failing(ctx, &job.id)
+            }
         };
         ctx.request = request;
         result?;
@@ -84,6 +91,12 @@ pub fn rebuild_jobs(store: &mut Store) {
         }
         for (seq, dispute) in state.disputes.iter() {
             jobs.extend(disputes::job_for_deadline(seq, dispute));
+        }
+        for (seq, delivery) in state.webhook_deliveries.iter() {
+            jobs.extend(deliveries::job_for_retry(seq, delivery));
+        }
+        for (seq, endpoint) in state.webhook_endpoints.iter() {
+            jobs.extend(webhook_endpoints::job_for_disable(seq, endpoint));
         }
         store.mode_mut(mode).jobs = jobs.into_iter().collect();
     }

@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use crate::error::ApiError;
 use crate::ids::IdPrefix;
 use crate::sandbox::context::{to_json, Ctx, Reply};
+use crate::sandbox::deliveries;
 use crate::sandbox::list;
 use crate::sandbox::params::Params;
 use crate::sandbox::store::{Collection, Kind, ModeState, Record};
@@ -103,7 +104,7 @@ pub struct EventWire<'a> {
     #[cfg_attr(
         test,
         ts(
-            type = "Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember | Settlement | Payout | Account"
+            type = "Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember | WebhookEndpoint | Settlement | Payout | Account"
         )
     )]
     pub data: &'a RawValue,
@@ -112,7 +113,7 @@ pub struct EventWire<'a> {
 }
 
 /// Every event type the sandbox emits; `GET /events?type=` accepts these.
-pub const EVENT_TYPES: [&str; 26] = [
+pub const EVENT_TYPES: [&str; 30] = [
     "payment.created",
     "payment.authorized",
     "payment.completed",
@@ -139,6 +140,10 @@ pub const EVENT_TYPES: [&str; 26] = [
     "payout.paid",
     "payout.failed",
     "account.updated",
+    "webhook_endpoint.created",
+    "webhook_endpoint.updated",
+    "webhook_endpoint.deleted",
+    "webhook_endpoint.disabled",
 ];
 
 /// Stores an event whose data is the JSON text `data`; returns the event's id.
@@ -161,6 +166,10 @@ pub fn record(
         payment: payment.map(str::to_owned),
     };
     ctx.insert(event);
+    // One check when the mode has no endpoints: the sandbox's hot path pays nothing else.
+    if !ctx.store.mode(ctx.mode).webhook_endpoints.is_empty() {
+        deliveries::fan_out(ctx, &id, event_type)?;
+    }
     Ok(id)
 }
 
@@ -171,7 +180,7 @@ pub fn set_data(ctx: &mut Ctx, event_id: &str, data: Rc<str>) -> Result<(), ApiE
 }
 
 /// Whether `event_type` is `pattern`, or of its family when the pattern is `family.*`.
-fn type_matches(pattern: &str, event_type: &str) -> bool {
+pub(crate) fn type_matches(pattern: &str, event_type: &str) -> bool {
     match pattern.strip_suffix(".*") {
         Some(family) => event_type
             .strip_prefix(family)

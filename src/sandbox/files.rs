@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::ApiError;
-use crate::keys::{KeyKind, Mode};
+use crate::keys::Mode;
 use crate::sandbox::api_keys::Caller;
 use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::http::Target;
@@ -55,13 +55,7 @@ pub fn caller(target: &Target) -> Result<Caller, ApiError> {
         Some("live") => Mode::Live,
         _ => return Err(invalid_link()),
     };
-    Ok(Caller {
-        mode,
-        key_id: String::new(),
-        kind: KeyKind::Secret,
-        role: None,
-        secret: String::new(),
-    })
+    Ok(Caller::keyless(mode))
 }
 
 fn invalid_link() -> ApiError {

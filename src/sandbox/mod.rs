@@ -9,6 +9,9 @@
 //! The order of checks for every request: route (404/405) → key (401) → rate limit (429) →
 //! role (403) → mode (403 for test helpers in live) → body (413/400) → due jobs of the mode →
 //! idempotency (replay/409) → the route's handler.
+//!
+//! Webhook deliveries leave through [`Sandbox::take_deliveries`]; the host sends them and
+//! reports each outcome with [`Sandbox::record_delivery`] (see `outbox.rs`).
 
 // Every handler returns `Result<_, ApiError>`; the error (144 bytes) is the cold path, and
 // boxing it would only move the same bytes to the heap when a request fails.
@@ -21,6 +24,7 @@ mod cards;
 mod clock;
 pub mod context;
 pub mod customers;
+pub mod deliveries;
 pub mod disputes;
 pub mod events;
 mod files;
@@ -28,6 +32,7 @@ mod http;
 mod idempotency;
 pub mod ledger;
 pub mod list;
+mod outbox;
 #[cfg(test)]
 mod param_types;
 mod params;
@@ -50,6 +55,7 @@ mod timefmt;
 pub mod timeline;
 #[cfg(test)]
 mod ts_types;
+pub mod webhook_endpoints;
 
 use std::rc::Rc;
 
@@ -62,6 +68,7 @@ use crate::ids::{Id, IdPrefix};
 use crate::keys::{KeyKind, Mode};
 
 pub use http::{Request, Response, MAX_BODY_BYTES, MAX_JSON_DEPTH};
+pub use outbox::{DeliveryResult, OutgoingDelivery, USER_AGENT};
 pub use random::SEED_BYTES;
 pub use rate_limit::RateLimit;
 pub use records::RestoreError;
@@ -336,7 +343,13 @@ impl Sandbox {
                 }
             };
         response.set_header("Request-Id", request_id);
-        let changes = if self.store.touched.is_empty() {
+        let changes = self.finish_batch();
+        Outcome { response, changes }
+    }
+
+    /// The batch of what the current request (or delivery outcome) touched, if anything.
+    fn finish_batch(&mut self) -> Option<ChangeBatch> {
+        if self.store.touched.is_empty() {
             None
         } else if self.config.record_changes {
             let bytes = records::batch(&mut self.store).unwrap_or_default();
@@ -349,8 +362,31 @@ impl Sandbox {
             self.store.touched.clear();
             self.next_batch_seq();
             None
-        };
-        Outcome { response, changes }
+        }
+    }
+
+    /// The webhook deliveries due now, signed at the host's wall-clock time `host_now` (the
+    /// receiver checks `t` against its own clock, whatever the sandbox's says). Each is under
+    /// way until [`Sandbox::record_delivery`] reports it; nothing is written.
+    pub fn take_deliveries(&mut self, host_now: DateTime<Utc>) -> Vec<OutgoingDelivery> {
+        outbox::take(&mut self.store, host_now)
+    }
+
+    /// Records what became of a delivery [`Sandbox::take_deliveries`] handed out (a 2xx
+    /// succeeds; anything else is retried on the mode's clock), then runs the mode's due jobs.
+    /// Returns the change batch, as [`Sandbox::handle_seeded`] does; an unknown id, or one not
+    /// under way, changes nothing.
+    pub fn record_delivery(
+        &mut self,
+        result: DeliveryResult,
+        host_now: DateTime<Utc>,
+        seed: [u8; SEED_BYTES],
+    ) -> Option<ChangeBatch> {
+        let mut rng = RequestRandom::from_seed(seed);
+        self.store.touched.clear();
+        // Like a job's failure during a request: what was applied stays, and is recorded.
+        let _ = outbox::record(&mut self.store, &result, host_now, &mut rng);
+        self.finish_batch()
     }
 
     fn dispatch(

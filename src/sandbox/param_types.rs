@@ -376,3 +376,49 @@ pub struct ReportingExportParams {
     #[ts(type = "'payments' | 'refunds' | 'customers' | 'disputes' | 'events' | 'settlements'")]
     pub view: String,
 }
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookEndpointCreateParams {
+    /// An `http://` or `https://` URL, up to 2048 characters.
+    pub url: String,
+    /// Event types, families (`payment.*`) or `*`; at least one.
+    #[ts(type = "Array<EventType | `${string}.*` | '*'>")]
+    pub enabled_events: Vec<String>,
+    /// Up to 500 characters.
+    pub description: Option<String>,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookEndpointUpdateParams {
+    pub url: Option<String>,
+    #[ts(type = "Array<EventType | `${string}.*` | '*'>", optional)]
+    pub enabled_events: Option<Vec<String>>,
+    /// An empty string clears it.
+    pub description: Option<String>,
+    /// `enabled` also ends a failing spell; `disabled` stops every delivery.
+    #[ts(type = "'enabled' | 'disabled'", optional)]
+    pub status: Option<String>,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookSecretRollParams {
+    /// How long the old secret keeps signing too, 0–168 (default 24; 0 stops it at once).
+    pub expires_in_hours: Option<u8>,
+}
+
+#[derive(Serialize, TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookDeliveryListParams {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub list: ListParams,
+    #[ts(type = "WebhookDeliveryStatus", optional)]
+    pub status: Option<String>,
+}

@@ -16,6 +16,7 @@ use crate::sandbox::account_settings::AccountSettings;
 use crate::sandbox::api_keys::{ApiKeyRecord, AuthIndex};
 use crate::sandbox::clock;
 use crate::sandbox::customers::Customer;
+use crate::sandbox::deliveries::DeliveryRecord;
 use crate::sandbox::disputes::Dispute;
 use crate::sandbox::events::EventRecord;
 use crate::sandbox::idempotency::IdempotencyRecord;
@@ -25,6 +26,7 @@ use crate::sandbox::payments::PaymentRecord;
 use crate::sandbox::refunds::Refund;
 use crate::sandbox::store::{Kind, Record, Store, Touched};
 use crate::sandbox::team::TeamMember;
+use crate::sandbox::webhook_endpoints::EndpointRecord;
 
 /// Calls the generic `$f::<T>(args)` with `T` the record type of `$kind`: the one place that
 /// maps a [`Kind`] to its type.
@@ -42,6 +44,8 @@ macro_rules! for_record_type {
             Kind::Idempotency => $f::<IdempotencyRecord>($($arg),*),
             Kind::AccountSettings => $f::<AccountSettings>($($arg),*),
             Kind::LedgerOp => $f::<LedgerOp>($($arg),*),
+            Kind::WebhookEndpoint => $f::<EndpointRecord>($($arg),*),
+            Kind::WebhookDelivery => $f::<DeliveryRecord>($($arg),*),
         }
     };
 }

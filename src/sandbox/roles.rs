@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | Owner | everything | all |
 //! | Administrator | team, API keys, webhooks, all data | all but granting Owner |
-//! | Developer | read/write API keys, logs and events; no team | data, keys, events, test helpers |
+//! | Developer | read/write API keys, logs and events; no team | data, keys, events, webhooks, test helpers |
 //! | Analyst | read-only reporting and lists | read data |
 //! | Support | customers and payments, refunds; no settings | read data, refunds |
 //!
@@ -36,10 +36,12 @@ pub enum Permission {
     ReadFinance,
     /// Change the account's settings (schedule, payout currency, bank account).
     ManageAccount,
+    /// Webhook endpoints, their secrets and deliveries.
+    ManageWebhooks,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ReadData,
         Permission::WritePayments,
         Permission::Refund,
@@ -52,6 +54,7 @@ impl Permission {
         Permission::TestHelpers,
         Permission::ReadFinance,
         Permission::ManageAccount,
+        Permission::ManageWebhooks,
     ];
 
     /// For 403 messages: "The analyst role cannot <describe>".
@@ -69,6 +72,7 @@ impl Permission {
             Permission::TestHelpers => "use test helpers",
             Permission::ReadFinance => "read settlements, payouts, reporting and the account",
             Permission::ManageAccount => "change the account's settings",
+            Permission::ManageWebhooks => "manage webhook endpoints and deliveries",
         }
     }
 }
@@ -166,6 +170,11 @@ mod tests {
         assert!(!Role::Analyst.allows(Refund) && !Role::Analyst.allows(WritePayments));
         assert!(Role::Support.allows(Refund) && Role::Support.allows(ReadData));
         assert!(!Role::Support.allows(ManageApiKeys) && !Role::Support.allows(ReadEvents));
+        // Webhooks: "Administrator: manage … webhooks"; a Developer builds the integration.
+        assert!(
+            Role::Administrator.allows(ManageWebhooks) && Role::Developer.allows(ManageWebhooks)
+        );
+        assert!(!Role::Analyst.allows(ManageWebhooks) && !Role::Support.allows(ManageWebhooks));
     }
 
     #[test]

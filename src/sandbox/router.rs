@@ -7,8 +7,9 @@ use crate::sandbox::context::{Ctx, Reply};
 use crate::sandbox::params::Params;
 use crate::sandbox::roles::Permission;
 use crate::sandbox::{
-    account_settings, api_keys, clock, customers, disputes, events, files, payment_list,
-    payment_methods, payments, payouts, refunds, reporting, settlements, team, timeline,
+    account_settings, api_keys, clock, customers, deliveries, disputes, events, files,
+    payment_list, payment_methods, payments, payouts, refunds, reporting, settlements, team,
+    timeline, webhook_endpoints,
 };
 
 pub type Handler = fn(&mut Ctx, Params) -> Result<Reply, ApiError>;
@@ -74,6 +75,14 @@ pub static ROUTES: &[Route] = routes! {
     "GET"    "/v1/team/members" => team::list, ReadTeam, Secret;
     "PATCH"  "/v1/team/members/:id" => team::update, ManageTeam, Secret;
     "DELETE" "/v1/team/members/:id" => team::remove, ManageTeam, Secret;
+    "POST"   "/v1/webhooks" => webhook_endpoints::create, ManageWebhooks, Secret;
+    "GET"    "/v1/webhooks" => webhook_endpoints::list, ManageWebhooks, Secret;
+    "GET"    "/v1/webhooks/:id" => webhook_endpoints::retrieve, ManageWebhooks, Secret;
+    "PATCH"  "/v1/webhooks/:id" => webhook_endpoints::update, ManageWebhooks, Secret;
+    "DELETE" "/v1/webhooks/:id" => webhook_endpoints::remove, ManageWebhooks, Secret;
+    "POST"   "/v1/webhooks/:id/roll_secret" => webhook_endpoints::roll_secret, ManageWebhooks, Secret;
+    "GET"    "/v1/webhooks/:id/deliveries" => deliveries::list, ManageWebhooks, Secret;
+    "POST"   "/v1/webhooks/:id/deliveries/:id/replay" => deliveries::replay, ManageWebhooks, Secret;
     "GET"    "/v1/test_helpers/clock" => clock::retrieve, TestHelpers, TestMode;
     "POST"   "/v1/test_helpers/clock/advance" => clock::advance, TestHelpers, TestMode;
     "POST"   "/v1/test_helpers/payments/:id/authenticate" => payments::authenticate, TestHelpers, TestMode;

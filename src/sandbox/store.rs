@@ -31,10 +31,12 @@ pub enum Kind {
     Idempotency,
     AccountSettings,
     LedgerOp,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 13] = [
         Kind::AccountSettings,
         Kind::LedgerOp,
         Kind::ApiKey,
@@ -46,6 +48,8 @@ impl Kind {
         Kind::Dispute,
         Kind::Event,
         Kind::Idempotency,
+        Kind::WebhookEndpoint,
+        Kind::WebhookDelivery,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +65,8 @@ impl Kind {
             Kind::Idempotency => "idempotency",
             Kind::AccountSettings => "account_settings",
             Kind::LedgerOp => "ledger_op",
+            Kind::WebhookEndpoint => "webhook_endpoint",
+            Kind::WebhookDelivery => "webhook_delivery",
         }
     }
 
@@ -258,6 +264,10 @@ pub enum JobKind {
     OpenDispute,
     /// A dispute without evidence at its `dueBy` is lost.
     DisputeDeadline,
+    /// A webhook delivery's next attempt falls due (`id` is the delivery's).
+    RetryDelivery,
+    /// An endpoint still failing 3 days after it began to is disabled (`id` is the endpoint's).
+    DisableWebhookEndpoint,
 }
 
 /// Everything of one mode. Objects of the other mode are not reachable from here, which is
@@ -277,6 +287,11 @@ pub struct ModeState {
     pub ledger_ops: Collection<crate::sandbox::ledger::LedgerOp>,
     /// Derived from `settings` and `ledger_ops`, not stored: rebuilt on restore.
     pub books: Option<Box<crate::sandbox::ledger::Books>>,
+    pub webhook_endpoints: Collection<crate::sandbox::webhook_endpoints::EndpointRecord>,
+    pub webhook_deliveries: Collection<crate::sandbox::deliveries::DeliveryRecord>,
+    /// Delivery attempts due or under way. Not stored: after a restore, `rebuild_jobs` makes
+    /// every pending delivery due again, so an attempt lost in a crash is sent again.
+    pub outbox: crate::sandbox::outbox::Outbox,
     /// Milliseconds added to the host clock by `test_helpers/clock/advance`.
     pub clock_offset_ms: i64,
     /// Derived, not stored: rebuilt on restore.

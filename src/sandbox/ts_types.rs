@@ -66,6 +66,13 @@ fn generate() -> String {
         team::Deleted,
         clock::TestClockObject,
         clock::TestClock,
+        webhook_endpoints::WebhookEndpointObject,
+        webhook_endpoints::WebhookEndpointStatus,
+        webhook_endpoints::WebhookEndpoint,
+        deliveries::WebhookDeliveryObject,
+        deliveries::WebhookDeliveryStatus,
+        deliveries::DeliveryAttempt,
+        deliveries::WebhookDelivery,
         settlements::SettlementObject,
         settlements::SettlementView,
         settlements::StatementLink,
@@ -113,6 +120,10 @@ fn generate() -> String {
         AccountUpdateParams,
         ReportingSummaryParams,
         ReportingExportParams,
+        WebhookEndpointCreateParams,
+        WebhookEndpointUpdateParams,
+        WebhookSecretRollParams,
+        WebhookDeliveryListParams,
     );
     let event_types = events::EVENT_TYPES.map(|t| format!("'{t}'")).join(" | ");
     let mut out = String::from(
@@ -407,6 +418,42 @@ fn every_declared_parameter_is_accepted() {
             reason: Some("duplicate".into()),
         }),
     ));
+    let endpoint = send(
+        "POST",
+        "/webhooks",
+        &v(&WebhookEndpointCreateParams {
+            url: "https://example.com/hooks".into(),
+            enabled_events: vec!["payment.*".into(), "*".into()],
+            description: Some("d".into()),
+        }),
+    );
+    let we = endpoint["id"].as_str().expect("endpoint").to_owned();
+    answers.push(send(
+        "PATCH",
+        &format!("/webhooks/{we}"),
+        &v(&WebhookEndpointUpdateParams {
+            url: Some("https://example.com/v2".into()),
+            enabled_events: Some(vec!["payment.completed".into()]),
+            description: Some(String::new()),
+            status: Some("enabled".into()),
+        }),
+    ));
+    answers.push(send(
+        "POST",
+        &format!("/webhooks/{we}/roll_secret"),
+        &v(&WebhookSecretRollParams {
+            expires_in_hours: Some(1),
+        }),
+    ));
+    answers.push(send(
+        "GET",
+        &format!("/webhooks/{we}/deliveries"),
+        &v(&WebhookDeliveryListParams {
+            list: list(),
+            status: Some("pending".into()),
+        }),
+    ));
+    answers.push(endpoint);
     // Enough volume for a payout above the minimum.
     answers.push(send(
         "POST",

@@ -12,7 +12,7 @@ use super::error;
 use super::host::JsRandom;
 use crate::error::ApiError;
 use crate::host::RandomSource;
-use crate::sandbox::{Request, Response, Sandbox, SandboxConfig, SEED_BYTES};
+use crate::sandbox::{DeliveryResult, Request, Response, Sandbox, SandboxConfig, SEED_BYTES};
 
 /// One sandbox: an account with its live and test modes, and everything in them.
 #[wasm_bindgen]
@@ -104,6 +104,44 @@ impl SandboxCore {
     #[wasm_bindgen(js_name = takeBodyBytes)]
     pub fn take_body_bytes(&mut self) -> Option<Vec<u8>> {
         self.last.bytes.take()
+    }
+
+    /// The webhook deliveries due now, as JSON `[{id, url, headers: [[name, value]], body}]`,
+    /// signed at the host's wall-clock time; `undefined` when none is (the usual case, checked
+    /// without allocating). Report each with `recordDelivery`.
+    #[wasm_bindgen(js_name = takeDeliveries)]
+    pub fn take_deliveries(&mut self, host_now_ms: f64) -> Result<Option<String>, JsValue> {
+        let now = host_time(host_now_ms)?;
+        let deliveries = self.sandbox.take_deliveries(now);
+        if deliveries.is_empty() {
+            return Ok(None);
+        }
+        serde_json::to_string(&deliveries)
+            .map(Some)
+            .map_err(|e| error::to_js(&ApiError::internal(e.to_string())))
+    }
+
+    /// Records what became of a delivery: `result` is JSON
+    /// `{id, status: number | null, durationMs, error: string | null}`. Its change records are
+    /// then read with `takeChanges()`/`changesSeq()`, as after `handle`.
+    #[wasm_bindgen(js_name = recordDelivery)]
+    pub fn record_delivery(
+        &mut self,
+        result: &str,
+        host_now_ms: f64,
+        fill: &js_sys::Function,
+    ) -> Result<(), JsValue> {
+        let result = DeliveryResult::from_json(result).map_err(|e| error::to_js(&e))?;
+        let now = host_time(host_now_ms)?;
+        let seed = draw_seed(fill)?;
+        match self.sandbox.record_delivery(result, now, seed) {
+            Some(batch) => {
+                self.changes_seq = batch.seq;
+                self.changes = Some(batch.bytes);
+            }
+            None => self.changes = None,
+        }
+        Ok(())
     }
 
     /// The status of the last response.

@@ -21,9 +21,9 @@ after(() => {
   if (!process.env.KEEP_TEST_PROJECTS) removeProjects();
 });
 
-/** A fresh in-process account on a fixed clock, as the scenarios expect. */
+/** A fresh in-process account on a fixed clock, as the scenarios expect; deliveries stay in-process. */
 function open() {
-  const sandbox = sdk.createSandbox({ clock: () => Date.parse('2026-04-15T10:30:00Z') });
+  const sandbox = sdk.createSandbox({ clock: () => Date.parse('2026-04-15T10:30:00Z'), deliver: () => new Response(null, { status: 204 }) });
   return { fetch: sandbox.fetch, keys: sandbox.keys };
 }
 

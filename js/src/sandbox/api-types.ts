@@ -2,7 +2,7 @@
 // change the Rust struct and run `VINR_UPDATE_TYPES=1 cargo test -p vinr ts_types`.
 
 /** Every event type the sandbox emits. */
-export type EventType = 'payment.created' | 'payment.authorized' | 'payment.completed' | 'payment.failed' | 'payment.canceled' | 'payment.refunded' | 'payment.requires_action' | 'refund.created' | 'dispute.created' | 'dispute.updated' | 'dispute.closed' | 'customer.created' | 'customer.updated' | 'customer.deleted' | 'payment_method.created' | 'payment_method.attached' | 'api_key.created' | 'api_key.rolled' | 'api_key.revoked' | 'team_member.created' | 'team_member.updated' | 'team_member.deleted' | 'settlement.created' | 'payout.paid' | 'payout.failed' | 'account.updated';
+export type EventType = 'payment.created' | 'payment.authorized' | 'payment.completed' | 'payment.failed' | 'payment.canceled' | 'payment.refunded' | 'payment.requires_action' | 'refund.created' | 'dispute.created' | 'dispute.updated' | 'dispute.closed' | 'customer.created' | 'customer.updated' | 'customer.deleted' | 'payment_method.created' | 'payment_method.attached' | 'api_key.created' | 'api_key.rolled' | 'api_key.revoked' | 'team_member.created' | 'team_member.updated' | 'team_member.deleted' | 'settlement.created' | 'payout.paid' | 'payout.failed' | 'account.updated' | 'webhook_endpoint.created' | 'webhook_endpoint.updated' | 'webhook_endpoint.deleted' | 'webhook_endpoint.disabled';
 
 export type Role = "owner" | "administrator" | "developer" | "analyst" | "support";
 
@@ -97,7 +97,7 @@ export type Event = { id: string, object: EventObject, type: EventType, createdA
 /**
  * The object the event is about, as it was then.
  */
-data: Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember | Settlement | Payout | Account, request: EventRequest | null, };
+data: Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember | WebhookEndpoint | Settlement | Payout | Account, request: EventRequest | null, };
 
 export type ApiKeyObject = "api_key";
 
@@ -136,6 +136,71 @@ export type TestClock = { object: TestClockObject, now: string,
  * How far the clock is ahead of the host's, in whole seconds.
  */
 offsetSeconds: number, };
+
+export type WebhookEndpointObject = "webhook_endpoint";
+
+export type WebhookEndpointStatus = "enabled" | "failing" | "disabled";
+
+/**
+ * A webhook endpoint as the API shows it. `secret` appears once: in the answer that created
+ * the endpoint or rolled its secret.
+ */
+export type WebhookEndpoint = { id: string, object: WebhookEndpointObject, url: string, 
+/**
+ * Event types, families (`payment.*`) or `*`.
+ */
+enabledEvents: Array<EventType | `${string}.*` | '*'>, description: string | null, status: WebhookEndpointStatus, livemode: boolean, createdAt: string, secret?: string, };
+
+export type WebhookDeliveryObject = "webhook_delivery";
+
+export type WebhookDeliveryStatus = "pending" | "succeeded" | "failed";
+
+/**
+ * One attempt of a delivery.
+ */
+export type DeliveryAttempt = { 
+/**
+ * 1 for the first attempt, counting replays.
+ */
+number: number, 
+/**
+ * The mode's time the attempt fell due.
+ */
+attemptedAt: string, 
+/**
+ * The receiver's status; `null` when no response came.
+ */
+responseStatus: number | null, 
+/**
+ * Wall-clock milliseconds until the response (or the failure).
+ */
+durationMs: number, 
+/**
+ * Why no response came (`timeout`, a connection error); `null` when one did.
+ */
+error: string | null, 
+/**
+ * Asked for by a replay, outside the retry schedule.
+ */
+replay: boolean, };
+
+export type WebhookDelivery = { id: string, object: WebhookDeliveryObject, 
+/**
+ * The endpoint's id.
+ */
+endpoint: string, 
+/**
+ * The event's id (also the `webhook-id` header).
+ */
+event: string, eventType: EventType, status: WebhookDeliveryStatus, 
+/**
+ * The latest 50 attempts, oldest first.
+ */
+attempts: Array<DeliveryAttempt>, 
+/**
+ * When the next attempt is (or was) due, on the mode's clock; `null` once none is.
+ */
+nextAttemptAt: string | null, createdAt: string, livemode: boolean, };
 
 export type SettlementObject = "settlement";
 
@@ -443,3 +508,35 @@ currency?: string, };
  * The view, plus the filters of that view's list (not its paging).
  */
 export type ReportingExportParams = { view: 'payments' | 'refunds' | 'customers' | 'disputes' | 'events' | 'settlements', };
+
+export type WebhookEndpointCreateParams = { 
+/**
+ * An `http://` or `https://` URL, up to 2048 characters.
+ */
+url: string, 
+/**
+ * Event types, families (`payment.*`) or `*`; at least one.
+ */
+enabledEvents: Array<EventType | `${string}.*` | '*'>, 
+/**
+ * Up to 500 characters.
+ */
+description?: string, };
+
+export type WebhookEndpointUpdateParams = { url?: string, enabledEvents?: Array<EventType | `${string}.*` | '*'>, 
+/**
+ * An empty string clears it.
+ */
+description?: string, 
+/**
+ * `enabled` also ends a failing spell; `disabled` stops every delivery.
+ */
+status?: 'enabled' | 'disabled', };
+
+export type WebhookSecretRollParams = { 
+/**
+ * How long the old secret keeps signing too, 0–168 (default 24; 0 stops it at once).
+ */
+expiresInHours?: number, };
+
+export type WebhookDeliveryListParams = { status?: WebhookDeliveryStatus, limit?: number, startingAfter?: string, endingBefore?: string, };

@@ -15,7 +15,7 @@
  * match on `e.name` or `e.code` rather than `instanceof`.
  */
 export { createSandbox, type Sandbox, type SandboxKeys, type SandboxKeyPair } from './sandbox.js';
-export type { SandboxOptions, SandboxRateLimit } from './options.js';
+export type { SandboxDeliver, SandboxOptions, SandboxRateLimit } from './options.js';
 export { memoryStorage, type MemoryStorage, type SandboxStorage, type SandboxStorageContents } from './storage.js';
 export type { RandomFill } from '../random.js';
 export {

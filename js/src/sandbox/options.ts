@@ -16,6 +16,14 @@ export interface SandboxRateLimit {
   burst?: number | undefined;
 }
 
+/**
+ * How the sandbox sends a webhook delivery: called as
+ * `deliver(new Request(url, { method: 'POST', headers, body, signal }))`, so both a `fetch` and an
+ * in-process handler (`(req) => Response | Promise<Response>`) fit. A 2xx answer succeeds; any
+ * other status, a thrown error or no answer within 10 s (the signal then aborts) fails the attempt.
+ */
+export type SandboxDeliver = (request: Request) => Response | Promise<Response>;
+
 /** Options of `createSandbox(...)`. Every option is checked; an unknown one is an error. */
 export interface SandboxOptions {
   /**
@@ -34,6 +42,12 @@ export interface SandboxOptions {
   random?: RandomFill | undefined;
   /** Answer `429 rate_limited` above this rate, as the live API does. Default: no limit. */
   rateLimit?: SandboxRateLimit | undefined;
+  /**
+   * Sends webhook deliveries to the endpoints created with `POST /v1/webhooks` (default:
+   * `globalThis.fetch`). Pass an in-process handler to receive them without a server, e.g.
+   * `deliver: (req) => app.fetch(req)`. See `SandboxDeliver`.
+   */
+  deliver?: SandboxDeliver | undefined;
 }
 
 /** The options, checked, with their defaults. */
@@ -41,11 +55,12 @@ export interface ResolvedOptions {
   storage: SandboxStorage | undefined;
   clock: () => number | Date;
   random: RandomFill;
+  deliver: SandboxDeliver;
   /** The configuration `SandboxCore.create`/`restore` take (see `src/wasm/sandbox.rs`). */
   config: string;
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = /* @__PURE__ */ new Set(['storage', 'clock', 'random', 'rateLimit']);
+const KNOWN_OPTIONS: ReadonlySet<string> = /* @__PURE__ */ new Set(['storage', 'clock', 'random', 'rateLimit', 'deliver']);
 const KNOWN_RATE_LIMIT: ReadonlySet<string> = /* @__PURE__ */ new Set(['requestsPerSecond', 'burst']);
 
 export function resolveOptions(options: unknown): ResolvedOptions {
@@ -54,7 +69,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     throw configError('createSandbox options must be an object such as { storage: memoryStorage() }', 'option_invalid', undefined);
   }
   checkKnown(options, KNOWN_OPTIONS, '');
-  const { storage, clock, random, rateLimit } = options as SandboxOptions;
+  const { storage, clock, random, rateLimit, deliver } = options as SandboxOptions;
 
   if (storage !== undefined && !isStorage(storage)) {
     throw configError('storage must be an adapter with load() and append(batch) methods, such as memoryStorage()', 'option_invalid', 'storage');
@@ -65,12 +80,21 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (random !== undefined && typeof random !== 'function') {
     throw configError('random must be a function (bytes: Uint8Array) => void', 'option_invalid', 'random');
   }
+  if (deliver !== undefined && typeof deliver !== 'function') {
+    throw configError(
+      'deliver must be a function (request: Request) => Response | Promise<Response>, such as fetch or an in-process handler',
+      'option_invalid',
+      'deliver',
+    );
+  }
   return {
     storage,
     clock: clock ?? Date.now,
     // Pooled: the core draws 64 bytes per request, and one platform call per request cost more
     // than a third of a request's time on Node.
     random: random ?? pooledCryptoRandom(),
+    // Looked up when a delivery is sent, so a runtime without fetch fails that attempt only.
+    deliver: deliver ?? ((request) => globalThis.fetch(request)),
     config: JSON.stringify({ recordChanges: storage !== undefined, rateLimit: rateLimitConfig(rateLimit) }),
   };
 }

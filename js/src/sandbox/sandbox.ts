@@ -18,6 +18,7 @@ import { VinrConfigurationError, VinrError, VinrInternalError, VinrStorageError 
 import type { RandomFill } from '../random.js';
 import type { CoreErrorFields } from '../wasm-instance.js';
 import { sandboxWasm, type SandboxCore, type SandboxExports } from './core.js';
+import { Courier, type DeliveryResult, type OutgoingDelivery } from './deliveries.js';
 import { abortable, abortReason, buildResponse, readRequest, type SandboxRequest } from './http.js';
 import { Journal } from './journal.js';
 import { resolveOptions, type SandboxOptions } from './options.js';
@@ -69,6 +70,14 @@ export interface Sandbox {
   snapshot(): Uint8Array;
   /** The sandbox's test-mode time: the host clock plus any time the sandbox advanced. */
   now(): Date;
+  /**
+   * Resolves once every webhook delivery sent so far, and every retry or replay it made due,
+   * has been answered (or timed out) and its outcome stored. Deliveries go out through the
+   * `deliver` option after the response that caused them is released; await this in tests
+   * instead of sleeping. Retries scheduled later on the sandbox clock are not waited for: they
+   * go out when a request (`POST /v1/test_helpers/clock/advance`) makes them due.
+   */
+  settled(): Promise<void>;
 }
 
 /**
@@ -118,6 +127,7 @@ class SandboxImpl implements Sandbox {
   /** Set when the state is gone for good (no storage to reopen from). */
   #lost: VinrInternalError | undefined;
   #keys: SandboxKeys | undefined;
+  readonly #courier: Courier<Live>;
 
   constructor(options: SandboxOptions | undefined) {
     const resolved = resolveOptions(options);
@@ -125,6 +135,7 @@ class SandboxImpl implements Sandbox {
     this.#clock = resolved.clock;
     this.#random = resolved.random;
     this.#config = resolved.config;
+    this.#courier = new Courier(resolved.deliver, (live, result) => this.#recordDelivery(live, result));
     this.fetch = (input, init) => this.#fetch(input, init);
     // A synchronous failure (malformed configuration, a synchronous adapter that failed)
     // throws from createSandbox; an asynchronous one rejects `ready`.
@@ -151,6 +162,10 @@ class SandboxImpl implements Sandbox {
     const { core } = this.#acquireNow();
     const host = this.#hostNow();
     return new Date(sandboxWasm.call(() => core.testModeNow(host), coreConfigError));
+  }
+
+  settled(): Promise<void> {
+    return this.#courier.settled();
   }
 
   #fetch(input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
@@ -188,7 +203,7 @@ class SandboxImpl implements Sandbox {
 
   /** Runs one request through the core; the response once its changes (and earlier ones) are stored. */
   #dispatch(live: Live, request: SandboxRequest, body: Uint8Array): Promise<Response> {
-    const { core, exports, journal } = live;
+    const { core } = live;
     const host = this.#hostNow();
     let text: string;
     try {
@@ -207,19 +222,34 @@ class SandboxImpl implements Sandbox {
     const headers = core.headers();
     // JSON is never empty: an empty text means the body is a file's bytes.
     const content = text === '' ? (core.takeBodyBytes() ?? text) : text;
-    const batch = core.takeChanges();
     const respond = (): Response => buildResponse(content, status, headers);
-    let stored: Promise<void> | undefined;
-    if (batch !== undefined && journal !== undefined) {
-      const seq = core.changesSeq();
-      stored = journal.append(batch, () => {
-        if (sandboxWasm.isLive(exports)) core.commit(seq);
-      });
-    } else {
-      if (batch !== undefined) core.commit(core.changesSeq()); // nothing to store it in
-      stored = journal?.barrier();
-    }
+    const stored = storeChanges(live);
+    // The webhook deliveries the request made due (usually none: one cheap call), sent once
+    // the response is released.
+    const due = core.takeDeliveries(host);
+    if (due !== undefined) this.#courier.send(live, JSON.parse(due) as OutgoingDelivery[], stored);
     return stored === undefined ? Promise.resolve(respond()) : stored.then(respond);
+  }
+
+  /**
+   * Records a delivery's outcome in the core it came from, and stores the change records like a
+   * request's; what it made due (a retry due at once, a replay that waited) is sent after them.
+   * A core retired meanwhile is left alone: the one reopened from storage sends the delivery
+   * again, as it is still pending there.
+   */
+  #recordDelivery(live: Live, result: DeliveryResult): Promise<void> | undefined {
+    if (this.#live !== live || !sandboxWasm.isLive(live.exports) || live.journal?.failed === true) return undefined;
+    const host = this.#hostNow();
+    try {
+      sandboxWasm.call(() => live.core.recordDelivery(JSON.stringify(result), host, this.#random), coreConfigError);
+    } catch (e) {
+      if (e instanceof VinrInternalError) this.#retire(live, e);
+      throw e;
+    }
+    const stored = storeChanges(live);
+    const due = live.core.takeDeliveries(host);
+    if (due !== undefined) this.#courier.send(live, JSON.parse(due) as OutgoingDelivery[], stored);
+    return stored;
   }
 
   /**
@@ -329,6 +359,23 @@ class SandboxImpl implements Sandbox {
     // The core checks the number (and answers a clear configuration error for NaN).
     return now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Number.NaN;
   }
+}
+
+/**
+ * Hands the change records of the core's last request (or delivery outcome) to storage; the
+ * promise of them (and every earlier batch) being stored, `undefined` when nothing is pending.
+ */
+function storeChanges(live: Live): Promise<void> | undefined {
+  const { core, exports, journal } = live;
+  const batch = core.takeChanges();
+  if (batch !== undefined && journal !== undefined) {
+    const seq = core.changesSeq();
+    return journal.append(batch, () => {
+      if (sandboxWasm.isLive(exports)) core.commit(seq);
+    });
+  }
+  if (batch !== undefined) core.commit(core.changesSeq()); // nothing to store it in
+  return journal?.barrier();
 }
 
 /** `storage.load()`, its failures as `VinrStorageError`, and its contents checked for shape. */

@@ -7,6 +7,10 @@ const newCard = (number, as = 'pm') => ({ key: 'pk', method: 'POST', path: '/v1/
 const pay = (amount, extra = {}) => ({ method: 'POST', path: '/v1/payments', body: { amount, currency: 'EUR', paymentMethod: '{pm}', ...extra } });
 const advance = (seconds) => ({ method: 'POST', path: '/v1/test_helpers/clock/advance', body: { seconds } });
 const error = (code, param) => ({ error: { code, ...(param ? { param } : {}), requestId: '$prefix:req_' } });
+// Endpoints point at the discard port: a scenario never reaches a real receiver, whatever
+// `deliver` the runner's sandbox has (tests/js/sandbox-webhooks.test.mjs does deliveries).
+const HOOK = 'http://127.0.0.1:9/hooks';
+const newEndpoint = (enabledEvents, as = 'we') => ({ method: 'POST', path: '/v1/webhooks', body: { url: HOOK, enabledEvents }, save: { [as]: 'id' } });
 
 const declines = [
   ['4000000000000002', 'card_declined'],
@@ -211,6 +215,42 @@ export const scenarios = [
     ],
   },
   {
+    name: 'webhook endpoints: the secret shows once; read, list, update, roll, delete; modes apart',
+    steps: [
+      { method: 'POST', path: '/v1/webhooks', body: { url: HOOK, enabledEvents: ['payment.*', 'customer.created', 'payment.*'], description: 'orders' }, expect: { status: 200, body: { id: '$prefix:we_', object: 'webhook_endpoint', url: HOOK, enabledEvents: ['payment.*', 'customer.created'], description: 'orders', status: 'enabled', livemode: false, createdAt: '$string', secret: '$prefix:whsec_' } }, save: { we: 'id' } },
+      { method: 'GET', path: '/v1/webhooks/{we}', expect: { status: 200, body: { id: '{we}', secret: '$absent' } } },
+      { method: 'GET', path: '/v1/webhooks', expect: { status: 200, body: { object: 'list', data: [{ id: '{we}', secret: '$absent' }], hasMore: false } } },
+      { method: 'POST', path: '/v1/customers', body: { email: 'hook@example.com' } },
+      { method: 'GET', path: '/v1/webhooks/{we}/deliveries', expect: { status: 200, body: { data: [{ id: '$prefix:whd_', object: 'webhook_delivery', endpoint: '{we}', eventType: 'customer.created', event: '$prefix:evt_', livemode: false }] } } },
+      { key: 'liveSk', method: 'GET', path: '/v1/webhooks/{we}', expect: { status: 404, body: error('resource_missing', 'id') } },
+      { key: 'liveSk', method: 'GET', path: '/v1/webhooks', expect: { status: 200, body: { data: '$len:0' } } },
+      { method: 'PATCH', path: '/v1/webhooks/{we}', body: { enabledEvents: ['*'], description: '', status: 'disabled' }, expect: { status: 200, body: { enabledEvents: ['*'], description: null, status: 'disabled', secret: '$absent' } } },
+      { method: 'POST', path: '/v1/webhooks/{we}/roll_secret', body: { expiresInHours: 0 }, expect: { status: 200, body: { id: '{we}', secret: '$prefix:whsec_' } } },
+      { method: 'POST', path: '/v1/webhooks/{we}/deliveries/whd_00000000missing/replay', expect: { status: 400, body: error('webhook_endpoint_disabled', 'id') } },
+      { method: 'DELETE', path: '/v1/webhooks/{we}', expect: { status: 200, body: { id: '{we}', object: 'webhook_endpoint', deleted: true } } },
+      { method: 'GET', path: '/v1/webhooks/{we}', expect: { status: 404, body: error('resource_missing', 'id') } },
+      { method: 'GET', path: '/v1/events?type=webhook_endpoint.*', expect: { status: 200, body: { data: [{ type: 'webhook_endpoint.deleted' }, { type: 'webhook_endpoint.updated' }, { type: 'webhook_endpoint.updated' }, { type: 'webhook_endpoint.created', data: { id: '{we}', secret: '$absent' } }] } } },
+    ],
+  },
+  {
+    name: 'webhook endpoints: bad input names the param',
+    steps: [
+      { method: 'POST', path: '/v1/webhooks', body: { enabledEvents: ['*'] }, expect: { status: 400, body: error('parameter_missing', 'url') } },
+      { method: 'POST', path: '/v1/webhooks', body: { url: 'ftp://example.com', enabledEvents: ['*'] }, expect: { status: 400, body: error('url_invalid', 'url') } },
+      { method: 'POST', path: '/v1/webhooks', body: { url: `https://example.com/${'x'.repeat(2048)}`, enabledEvents: ['*'] }, expect: { status: 400, body: error('parameter_invalid', 'url') } },
+      { method: 'POST', path: '/v1/webhooks', body: { url: HOOK }, expect: { status: 400, body: error('parameter_missing', 'enabledEvents') } },
+      { method: 'POST', path: '/v1/webhooks', body: { url: HOOK, enabledEvents: [] }, expect: { status: 400, body: error('parameter_invalid', 'enabledEvents') } },
+      { method: 'POST', path: '/v1/webhooks', body: { url: HOOK, enabledEvents: ['payment.*', 'payment.done'] }, expect: { status: 400, body: error('event_type_unknown', 'enabledEvents[1]') } },
+      { method: 'POST', path: '/v1/webhooks', body: { url: HOOK, enabledEvents: ['*'], description: 'd'.repeat(501) }, expect: { status: 400, body: error('parameter_invalid', 'description') } },
+      newEndpoint(['refund.created']),
+      { method: 'PATCH', path: '/v1/webhooks/{we}', body: { status: 'failing' }, expect: { status: 400, body: error('parameter_invalid', 'status') } },
+      { method: 'POST', path: '/v1/webhooks/{we}/roll_secret', body: { expiresInHours: 169 }, expect: { status: 400, body: error('parameter_invalid', 'expiresInHours') } },
+      { method: 'GET', path: '/v1/webhooks/{we}/deliveries?status=done', expect: { status: 400, body: error('parameter_invalid', 'status') } },
+      { method: 'POST', path: '/v1/webhooks/{we}/deliveries/whd_00000000missing/replay', expect: { status: 404, body: error('resource_missing', 'deliveryId') } },
+      { method: 'GET', path: '/v1/webhooks', expect: { status: 200, body: { data: [{ id: '{we}' }] } } },
+    ],
+  },
+  {
     name: 'bad input gets a 400 naming the param, and loses nothing',
     steps: [
       newCard('4242424242424242'),
@@ -268,6 +308,14 @@ export const roleMatrix = [
   ['GET', '/v1/team/members', 'OA'],
   ['PATCH', '/v1/team/members/:id', 'OA'],
   ['DELETE', '/v1/team/members/:id', 'OA'],
+  ['POST', '/v1/webhooks', 'OAD'],
+  ['GET', '/v1/webhooks', 'OAD'],
+  ['GET', '/v1/webhooks/:id', 'OAD'],
+  ['PATCH', '/v1/webhooks/:id', 'OAD'],
+  ['DELETE', '/v1/webhooks/:id', 'OAD'],
+  ['POST', '/v1/webhooks/:id/roll_secret', 'OAD'],
+  ['GET', '/v1/webhooks/:id/deliveries', 'OAD'],
+  ['POST', '/v1/webhooks/:id/deliveries/:id/replay', 'OAD'],
   ['GET', '/v1/test_helpers/clock', 'OAD'],
   ['POST', '/v1/test_helpers/clock/advance', 'OAD'],
   ['POST', '/v1/test_helpers/payments/:id/authenticate', 'OAD'],
