@@ -605,3 +605,42 @@ fn every_money_route_keeps_the_modes_apart() {
         1
     );
 }
+
+#[test]
+fn other_currencies_convert_at_reference_rates_or_settle_in_themselves() {
+    let mut h = Harness::new();
+    let pm = h.card(VISA);
+    for (amount, currency) in [(10_000, "USD"), (5_000, "BRL"), (8_000, "EUR")] {
+        let (status, pay) = h.post(
+            "/v1/payments",
+            json!({"amount": amount, "currency": currency, "paymentMethod": pm}),
+        );
+        assert_eq!(status, 200, "{pay}");
+    }
+    h.advance(DAY);
+    let settlements = all(&mut h, "/v1/settlements");
+    let eur = settlements.iter().find(|s| s["currency"] == "EUR").unwrap();
+    // USD converted at 1/1.08 into EUR, with the spread as its own line.
+    assert_eq!(eur["conversions"][0]["fromCurrency"], "USD");
+    assert!(eur["summary"]["conversion"].as_i64().unwrap() < 0);
+    let brl = settlements.iter().find(|s| s["currency"] == "BRL").unwrap();
+    assert_eq!(brl["summary"]["grossPayments"], 5_000);
+    let (status, err) = h.call(
+        "PATCH",
+        "/v1/account",
+        &h.sk(),
+        json!({"payoutCurrency": "BRL"}),
+    );
+    assert_eq!(
+        (status, err["error"]["param"].as_str()),
+        (400, Some("payoutCurrency"))
+    );
+    h.ok("PATCH", "/v1/account", json!({"payoutCurrency": "GBP"}));
+    h.advance(DAY);
+    h.pay(VISA, 9_000, json!({}));
+    h.advance(DAY);
+    assert_eq!(
+        h.ok("GET", "/v1/settlements", Value::Null)["data"][0]["currency"],
+        "GBP"
+    );
+}

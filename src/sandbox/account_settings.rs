@@ -326,6 +326,16 @@ pub fn update(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let schedule = read_schedule(&mut params, &base.schedule)?;
     let bank_account = read_bank_account(&mut params)?;
     params.finish()?;
+    if let Some(c) = payout_currency {
+        if !ledger::has_reference_rate(c) {
+            let known: Vec<&str> = ledger::REFERENCE_RATES.iter().map(|(c, _)| *c).collect();
+            return Err(ApiError::invalid_param(
+                "payoutCurrency",
+                "payout_currency_unsupported",
+                format!("the sandbox pays out in {}", known.join(", ")),
+            ));
+        }
+    }
     if let Some(name) = &business_name {
         if name.trim().is_empty() {
             return Err(ApiError::invalid_param(

@@ -9,9 +9,13 @@
 //! (`settlement.created`, `payout.paid`, `payout.failed`) become sandbox events when they
 //! happen; a replay drops them, as the sandbox's events are stored already.
 
-use chrono::{DateTime, Utc};
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::currency::Currency;
 use crate::error::ApiError;
 use crate::host::{RandomSource, SeededRandom};
 use crate::keys::Mode;
@@ -21,7 +25,7 @@ use crate::sandbox::events;
 use crate::sandbox::payouts::PayoutView;
 use crate::sandbox::settlements::SettlementView;
 use crate::sandbox::store::{stored_record, Store};
-use crate::settlement::{AccountConfig, Activity, Engine, EventData, SettlementError};
+use crate::settlement::{AccountConfig, Activity, Engine, EventData, FxTable, SettlementError};
 use crate::webhook::WebhookSecret;
 
 /// The engine of a mode and the generator its ids come from.
@@ -53,6 +57,68 @@ pub enum Op {
     BankDetailsStale {
         stale: bool,
     },
+    /// Activity in `currency`, for which the sandbox has no reference rate, settles in itself.
+    SettleInOwnCurrency {
+        #[serde(with = "currency_code")]
+        currency: Currency,
+    },
+}
+
+mod currency_code {
+    use crate::currency::Currency;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(c: &Currency, s: S) -> Result<S::Ok, S::Error> {
+        c.code().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
+        let code = String::deserialize(d)?;
+        Currency::from_code(&code).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The sandbox's reference rates: units of each currency per euro (rounded ECB reference
+/// rates, fixed so that sandbox settlements are reproducible). Every pair among these
+/// converts, through the euro; a payout currency must be one of them.
+pub const REFERENCE_RATES: [(&str, &str); 11] = [
+    ("EUR", "1"),
+    ("USD", "1.08"),
+    ("GBP", "0.85"),
+    ("CHF", "0.95"),
+    ("JPY", "162"),
+    ("CAD", "1.47"),
+    ("AUD", "1.64"),
+    ("SEK", "11.4"),
+    ("NOK", "11.6"),
+    ("DKK", "7.46"),
+    ("PLN", "4.30"),
+];
+
+/// Whether the sandbox has a reference rate for `currency`.
+pub fn has_reference_rate(currency: Currency) -> bool {
+    REFERENCE_RATES.iter().any(|(c, _)| *c == currency.code())
+}
+
+fn reference_rates() -> Result<FxTable, SettlementError> {
+    let mut table = FxTable::new();
+    let since =
+        NaiveDate::from_ymd_opt(2000, 1, 1).ok_or(SettlementError::Overflow { field: "asOf" })?;
+    let parsed: Vec<(Currency, Decimal)> = REFERENCE_RATES
+        .iter()
+        .filter_map(|(c, r)| Some((Currency::from_code(c).ok()?, Decimal::from_str(r).ok()?)))
+        .collect();
+    for (from, per_euro_from) in &parsed {
+        for (to, per_euro_to) in &parsed {
+            if from != to {
+                let rate = per_euro_to
+                    .checked_div(*per_euro_from)
+                    .ok_or(SettlementError::Overflow { field: "rate" })?;
+                table.set_rate(*from, *to, since, rate)?;
+            }
+        }
+    }
+    Ok(table)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -105,6 +171,7 @@ fn open(settings: &AccountSettings, livemode: bool) -> Result<Books, ApiError> {
     let mut engine = Engine::new(settings.initial_config.clone(), settings.ledger_start)
         .map_err(engine_error)?;
     engine.set_livemode(livemode);
+    *engine.fx_mut() = reference_rates().map_err(engine_error)?;
     Ok(Books {
         engine,
         rng: SeededRandom::new(settings.ledger_seed),
@@ -120,6 +187,10 @@ impl Books {
             Op::Configure { config, at } => self.engine.change_config(config.clone(), *at),
             Op::BankDetailsStale { stale } => {
                 self.engine.set_bank_details_stale(*stale);
+                Ok(())
+            }
+            Op::SettleInOwnCurrency { currency } => {
+                self.engine.settle_in_own_currency(*currency);
                 Ok(())
             }
         }
@@ -160,8 +231,18 @@ pub fn apply(ctx: &mut Ctx, op: Op) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Records a capture, refund or dispute change on the books.
+/// Records a capture, refund or dispute change on the books. A capture in a currency the
+/// sandbox has no rate for settles in its own currency from then on, so that no window ever
+/// fails to convert.
 pub fn record(ctx: &mut Ctx, activity: Activity) -> Result<(), ApiError> {
+    if let Activity::Payment { currency, .. } = &activity {
+        let currency = Currency::from_code(currency)
+            .map_err(|e| ApiError::from_field_error("currency", &e))?;
+        let target = books(ctx)?.engine.config().payout_currency_for(currency);
+        if target != currency && !has_reference_rate(currency) {
+            apply(ctx, Op::SettleInOwnCurrency { currency })?;
+        }
+    }
     apply(ctx, Op::Apply { activity })
 }
 

@@ -28,6 +28,15 @@ impl Engine {
         Ok(())
     }
 
+    /// From now on, activity in `currency` settles and pays out in `currency` itself (a
+    /// multi-currency account's per-currency payout currency), now and in any waiting change.
+    pub fn settle_in_own_currency(&mut self, currency: crate::currency::Currency) {
+        self.config.payout_currencies.insert(currency, currency);
+        if let Some((_, next)) = &mut self.next_config {
+            next.payout_currencies.insert(currency, currency);
+        }
+    }
+
     /// The configuration waiting for its window to close, if any.
     pub fn next_config(&self) -> Option<&AccountConfig> {
         self.next_config.as_ref().map(|(_, c)| c)
