@@ -32,7 +32,19 @@ try {
 
 // The sandbox: the whole VINR API in-process (Rust in Wasm), with test cards, a clock and
 // events. `sandbox.fetch` has the platform fetch's signature; nothing leaves the process.
-const sandbox = createSandbox({ clock: () => Date.parse('2026-04-02T09:30:00Z') });
+// A merchant's webhook route, served in-process: the sandbox delivers every event of its
+// endpoint here, signed, and the route verifies it as a real one would. (This sandbox runs on a
+// fixed clock, so the route checks the signature's time against that clock.)
+const clock = () => Date.parse('2026-04-02T09:30:00Z');
+let endpointSecret;
+const received = [];
+async function webhookRoute(request) {
+  const payload = await request.text();
+  const event = vinr.webhooks.verify(payload, request.headers.get('x-vinr-signature'), { secret: endpointSecret, now: clock() / 1000 });
+  received.push({ event, payload, header: request.headers.get('x-vinr-signature') });
+  return new Response('ok');
+}
+const sandbox = createSandbox({ clock, deliver: webhookRoute });
 const { secretKey, publishableKey } = sandbox.keys.test;
 const api = async (method, path, body, key = secretKey) => {
   const res = await sandbox.fetch(`https://sandbox.api.vinr.com/v1${path}`, {
@@ -45,6 +57,9 @@ const api = async (method, path, body, key = secretKey) => {
 const tokenize = async (number) =>
   (await api('POST', '/payment_methods', { type: 'card', card: { number, expMonth: 12, expYear: 2030, cvc: '123' } }, publishableKey)).body.id;
 console.log(`\nsandbox: ${secretKey.slice(0, 12)}… (test) and ${sandbox.keys.live.secretKey.slice(0, 12)}… (live), in-process`);
+const endpoint = (await api('POST', '/webhooks', { url: 'https://merchant.example/vinr/webhooks', enabledEvents: ['settlement.created', 'payout.paid', 'dispute.*'] })).body;
+endpointSecret = endpoint.secret;
+console.log(`${endpoint.id} registered for ${endpoint.enabledEvents.join(', ')} (secret shown once: ${endpoint.secret.slice(0, 10)}…)`);
 
 const customer = (await api('POST', '/customers', { email: 'ada@example.com', name: 'Ada' })).body;
 await api('POST', `/customers/${customer.id}/payment_methods`, { paymentMethod: await tokenize('4242 4242 4242 4242') });
@@ -64,40 +79,34 @@ console.log(`timeline of ${disputed.id}: ${timeline.join(' → ')}`);
 const updated = (await api('GET', `/customers/${customer.id}`)).body;
 console.log(`${customer.id} lifetime volume: ${money.format(updated.lifetimeVolume.EUR, 'EUR')} EUR; events so far: ${(await api('GET', '/events?limit=100')).body.data.length}`);
 
-// Settlement: the sandbox's captures, refund and dispute netted into a settlement and its payout
-// (T+2 business days of the EUR calendar, TARGET). The settlement engine runs offline here; the
-// sandbox's own /settlements and /payouts endpoints come with the next issue.
-const engine = vinr.settlement.engine({
-  payoutCurrency: 'EUR',
-  schedule: { interval: 'daily', delayDays: 2 },
-  maturity: { status: 'established' },
-  defaultFees: { percent: '1.4', fixed: 25, disputeFee: 1500 },
-  start: '2026-04-01T00:00:00Z',
-});
-const order = engine.recordPayment({ id: big.id, amount: big.amountCaptured, currency: 'EUR', capturedAt: big.capturedAt });
-const second = engine.recordPayment({ id: disputed.id, amount: disputed.amountCaptured, currency: 'EUR', capturedAt: disputed.capturedAt });
-engine.recordRefund({ id: refund.id, paymentId: order, amount: refund.amount, currency: 'EUR', createdAt: refund.createdAt });
-engine.openDispute({ id: dispute.id, paymentId: second, amount: dispute.amount, currency: 'EUR', createdAt: dispute.createdAt });
-console.log(`before settling, ${order} is ${JSON.stringify(engine.track(order))}`);
-engine.advanceTo('2026-04-10T00:00:00Z');
-const [settlement] = engine.settlements();
+// Settlement: the sandbox's captures, refund and dispute netted by the settlement engine into
+// daily settlements and payouts, T+2 business days of the EUR calendar (TARGET), as the clock
+// advances; every event on the way goes to the webhook route above.
+await api('POST', '/test_helpers/clock/advance', { seconds: 7 * 86400 });
+await sandbox.settled();
+const settlements = (await api('GET', '/settlements')).body.data;
+const settlement = settlements.find((s) => s.periodStart.startsWith('2026-04-02'));
 const { summary } = settlement;
 console.log(`${settlement.id} for ${settlement.periodStart.slice(0, 10)}: gross ${money.format(summary.grossPayments, 'EUR')}, ` +
   `refunds ${money.format(summary.refunds, 'EUR')}, disputes ${money.format(summary.disputes, 'EUR')}, ` +
   `fees ${money.format(summary.fees, 'EUR')}, net ${money.format(summary.net, 'EUR')} EUR`);
-for (const entry of settlement.entries) console.log(`  ${entry.type.padEnd(12)} ${entry.source.padEnd(29)} ${String(entry.amount).padStart(8)}`);
-const paid = engine.events().find((e) => e.type === 'payout.paid');
-console.log(`${paid.data.id} of ${money.format(paid.data.amount, 'EUR')} EUR arrives ${paid.data.arrivalDate} (Good Friday and Easter Monday are TARGET holidays)`);
+for (const entry of (await api('GET', `/settlements/${settlement.id}/transactions`)).body.data) {
+  console.log(`  ${entry.type.padEnd(12)} ${entry.source.padEnd(29)} ${String(entry.amount).padStart(8)}`);
+}
+const payout = (await api('GET', `/payouts/${settlement.payout}`)).body;
+console.log(`${payout.id} of ${money.format(payout.amount, 'EUR')} EUR ${payout.status}, arrived ${payout.arrivalDate} (Good Friday and Easter Monday are TARGET holidays)`);
+const link = (await api('GET', `/settlements/${settlement.id}/statement?format=csv`)).body;
+const csv = await (await sandbox.fetch(link.url)).text();
+console.log(`statement link (no key needed until ${link.expiresAt}): ${csv.trim().split('\n').length - 1} rows of CSV`);
 
-// Webhooks: deliver that payout.paid event signed as VINR does, and verify it synchronously.
-const webhookSecret = vinr.webhooks.generateSecret();
-const receiver = new Vinr({ webhookSecret });
-const delivery = JSON.stringify(paid);
-const header = vinr.webhooks.generateTestHeader({ payload: delivery, secret: webhookSecret });
-const event = receiver.webhooks.verify(delivery, header);
-console.log(`verified ${event.type} ${event.data.id}: ${money.format(event.data.amount, 'EUR')} EUR`);
+// Webhooks: what the route received, each verified synchronously against the endpoint's secret.
+for (const { event } of received) console.log(`verified ${event.type} ${event.data.id}`);
+const paid = received.find(({ event }) => event.type === 'payout.paid');
+if (paid === undefined) throw new Error('no payout.paid delivery arrived');
 try {
-  receiver.webhooks.verify(delivery.replace(`"amount":${paid.data.amount}`, '"amount":99999999'), header);
+  const tampered = paid.payload.replace(`"amount":${paid.event.data.amount}`, '"amount":99999999');
+  vinr.webhooks.verify(tampered, paid.header, { secret: endpointSecret, now: clock() / 1000 });
+  throw new Error('a tampered delivery was accepted');
 } catch (e) {
   if (!(e instanceof SignatureVerificationError)) throw e;
   console.log(`a tampered delivery is refused: ${e.name} [${e.code}]`);
