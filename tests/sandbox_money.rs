@@ -22,23 +22,6 @@ fn ids(list: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Every page of a list, following `startingAfter`.
-fn all(h: &mut Harness, path: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let mut url = format!("{path}{sep}limit=3");
-    loop {
-        let page = h.ok("GET", &url, Value::Null);
-        let data = page["data"].as_array().unwrap().clone();
-        let last = data.last().map(|v| v["id"].as_str().unwrap().to_owned());
-        out.extend(data);
-        match (page["hasMore"].as_bool(), last) {
-            (Some(true), Some(id)) => url = format!("{path}{sep}limit=3&startingAfter={id}"),
-            _ => return out,
-        }
-    }
-}
-
 fn date(s: &Value) -> NaiveDate {
     NaiveDate::parse_from_str(s.as_str().unwrap(), "%Y-%m-%d").unwrap()
 }
@@ -68,13 +51,13 @@ fn a_fortnight_of_activity_settles_daily_and_pays_out_on_target_business_days() 
         h.advance(DAY);
     }
     h.advance(7 * DAY);
-    let settlements = all(&mut h, "/v1/settlements");
+    let settlements = h.all("/v1/settlements", 3);
     assert_eq!(settlements.len(), 14, "one settlement per day of activity");
     let mut gross = 0;
     let mut refunds = 0;
     for s in &settlements {
         let id = s["id"].as_str().unwrap();
-        let entries = all(&mut h, &format!("/v1/settlements/{id}/transactions"));
+        let entries = h.all(&format!("/v1/settlements/{id}/transactions"), 3);
         assert_eq!(entries.len() as i64, s["entryCount"].as_i64().unwrap());
         let sum: i64 = entries.iter().map(|e| e["amount"].as_i64().unwrap()).sum();
         assert_eq!(
@@ -106,7 +89,7 @@ fn a_fortnight_of_activity_settles_daily_and_pays_out_on_target_business_days() 
     }
     assert_eq!((gross, refunds), (captured, -refunded));
     // Settlements paying out on the same day roll into one payout.
-    let payouts = all(&mut h, "/v1/payouts");
+    let payouts = h.all("/v1/payouts", 3);
     let paid: i64 = payouts.iter().map(|p| p["amount"].as_i64().unwrap()).sum();
     let nets: i64 = settlements
         .iter()
@@ -127,9 +110,9 @@ fn a_fortnight_of_activity_settles_daily_and_pays_out_on_target_business_days() 
         assert_eq!(&one, p);
     }
     // Events: one settlement.created per settlement, one payout.paid per payout.
-    let created = all(&mut h, "/v1/events?type=settlement.created");
+    let created = h.all("/v1/events?type=settlement.created", 3);
     assert_eq!(created.len(), settlements.len());
-    let paid_events = all(&mut h, "/v1/events?type=payout.paid");
+    let paid_events = h.all("/v1/events?type=payout.paid", 3);
     assert_eq!(paid_events.len(), payouts.len());
     assert_eq!(paid_events[0]["data"]["status"], "paid");
     // Filters.
@@ -311,14 +294,7 @@ fn the_account_schedule_changes_from_the_next_window() {
         ("support", false, false),
         ("administrator", true, true),
     ] {
-        let key = h.ok(
-            "POST",
-            "/v1/api_keys",
-            json!({"type": "secret", "role": role}),
-        )["secret"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let key = h.key_for(role);
         assert_eq!(
             h.call("GET", "/v1/account", &key, Value::Null).0 == 200,
             can_read,
@@ -348,9 +324,9 @@ fn a_failed_payout_returns_to_the_balance_and_pays_again() {
     );
     let (status, err) = h.post(&format!("/v1/test_helpers/payouts/{id}/fail"), json!({}));
     assert_eq!((status, error_code(&err)), (400, "payout_already_failed"));
-    assert_eq!(all(&mut h, "/v1/events?type=payout.failed").len(), 1);
+    assert_eq!(h.all("/v1/events?type=payout.failed", 3).len(), 1);
     h.advance(5 * DAY);
-    let payouts = all(&mut h, "/v1/payouts");
+    let payouts = h.all("/v1/payouts", 3);
     assert_eq!(payouts.len(), 2);
     assert_eq!(payouts[0]["amount"], payout["amount"]);
     assert_eq!(payouts[0]["status"], "paid");
@@ -399,8 +375,8 @@ fn the_books_replay_to_the_same_settlements_after_a_restore() {
     );
     h.advance(4 * DAY);
     let before = (
-        all(&mut h, "/v1/settlements"),
-        all(&mut h, "/v1/payouts"),
+        h.all("/v1/settlements", 3),
+        h.all("/v1/payouts", 3),
         h.ok("GET", "/v1/account", Value::Null),
     );
     let batches: Vec<&[u8]> = h.batches.iter().map(|b| b.bytes.as_slice()).collect();
@@ -408,15 +384,15 @@ fn the_books_replay_to_the_same_settlements_after_a_restore() {
     assert_eq!(reopened.snapshot(), h.sandbox.snapshot());
     h.sandbox = reopened;
     let after = (
-        all(&mut h, "/v1/settlements"),
-        all(&mut h, "/v1/payouts"),
+        h.all("/v1/settlements", 3),
+        h.all("/v1/payouts", 3),
         h.ok("GET", "/v1/account", Value::Null),
     );
     assert_eq!(before, after);
     // And they go on identically: new activity gets the ids the original would have given.
     h.pay(VISA, 7_000, json!({}));
     h.advance(40 * DAY);
-    assert!(all(&mut h, "/v1/settlements").len() > before.0.len());
+    assert!(h.all("/v1/settlements", 3).len() > before.0.len());
 }
 
 #[test]
@@ -447,7 +423,7 @@ fn reporting_figures_equal_the_settlements_and_exports_list_every_object() {
     }
     let (status, _) = h.pay("4000000000009995", 500, json!({}));
     assert_eq!(status, 402);
-    let settlements = all(&mut h, "/v1/settlements");
+    let settlements = h.all("/v1/settlements", 3);
     let sum = |field: &str| -> i64 {
         settlements
             .iter()
@@ -509,7 +485,7 @@ fn reporting_figures_equal_the_settlements_and_exports_list_every_object() {
         - 1;
     assert_eq!(
         rows,
-        all(&mut h, "/v1/events").len(),
+        h.all("/v1/events", 3).len(),
         "more than one page, all of it"
     );
     let (status, err) = h.get("/v1/reporting/export?view=payouts");
@@ -523,14 +499,7 @@ fn reporting_figures_equal_the_settlements_and_exports_list_every_object() {
         (400, Some("limit"))
     );
     // An Analyst reads reporting, but not the events an export would show.
-    let analyst = h.ok(
-        "POST",
-        "/v1/api_keys",
-        json!({"type": "secret", "role": "analyst"}),
-    )["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let analyst = h.key_for("analyst");
     assert_eq!(
         h.call("GET", "/v1/reporting/summary", &analyst, Value::Null)
             .0,
@@ -618,7 +587,7 @@ fn other_currencies_convert_at_reference_rates_or_settle_in_themselves() {
         assert_eq!(status, 200, "{pay}");
     }
     h.advance(DAY);
-    let settlements = all(&mut h, "/v1/settlements");
+    let settlements = h.all("/v1/settlements", 3);
     let eur = settlements.iter().find(|s| s["currency"] == "EUR").unwrap();
     // USD converted at 1/1.08 into EUR, with the spread as its own line.
     assert_eq!(eur["conversions"][0]["fromCurrency"], "USD");

@@ -172,27 +172,6 @@ fn deliver(h: &mut Harness, fail: bool) -> Value {
     json!(sent)
 }
 
-fn all(h: &mut Harness, path: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let cursor = after
-            .as_ref()
-            .map(|a| format!("&startingAfter={a}"))
-            .unwrap_or_default();
-        let page = h.ok("GET", &format!("{path}?limit=100{cursor}"), Value::Null);
-        let data = page["data"].as_array().unwrap().clone();
-        after = data
-            .last()
-            .and_then(|v| v["id"].as_str())
-            .map(str::to_owned);
-        out.extend(data);
-        if page["hasMore"] != true {
-            return out;
-        }
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -202,8 +181,8 @@ proptest! {
         for (status, body) in run(&mut h, &ops) {
             prop_assert!(status < 500, "{status} {body}");
         }
-        let payments = all(&mut h, "/v1/payments");
-        let refunds = all(&mut h, "/v1/refunds");
+        let payments = h.all("/v1/payments", 100);
+        let refunds = h.all("/v1/refunds", 100);
         let mut refunded: HashMap<String, i64> = HashMap::new();
         for r in &refunds {
             *refunded.entry(r["payment"].as_str().unwrap().to_owned()).or_default() += r["amount"].as_i64().unwrap();
@@ -218,7 +197,7 @@ proptest! {
                 *volume.entry(c.to_owned()).or_default() += captured - back;
             }
         }
-        for c in all(&mut h, "/v1/customers") {
+        for c in h.all("/v1/customers", 100) {
             let want = volume.get(c["id"].as_str().unwrap()).copied().unwrap_or(0);
             let have = c["lifetimeVolume"]["EUR"].as_i64().unwrap_or(0);
             prop_assert_eq!(have, want);

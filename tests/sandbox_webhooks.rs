@@ -372,14 +372,7 @@ fn webhooks_are_for_owners_administrators_and_developers() {
         ("analyst", false),
         ("support", false),
     ] {
-        let key = h.ok(
-            "POST",
-            "/v1/api_keys",
-            json!({"type": "secret", "role": role}),
-        )["secret"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let key = h.key_for(role);
         let (status, body) = h.call(
             "POST",
             "/v1/webhooks",

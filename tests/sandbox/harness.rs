@@ -136,6 +136,37 @@ impl Harness {
         self.post("/v1/payments", body)
     }
 
+    /// Every object of a list, page by page (`limit`: the page size; `path` may have a query).
+    pub fn all(&mut self, path: &str, limit: u32) -> Vec<Value> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut out = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let url = format!("{path}{sep}limit={limit}{cursor}");
+            let page = self.ok("GET", &url, Value::Null);
+            let data = page["data"].as_array().unwrap().clone();
+            let last = data
+                .last()
+                .and_then(|v| v["id"].as_str())
+                .map(str::to_owned);
+            out.extend(data);
+            match (page["hasMore"].as_bool(), last) {
+                (Some(true), Some(id)) => cursor = format!("&startingAfter={id}"),
+                _ => return out,
+            }
+        }
+    }
+
+    /// A new secret key of `role` in test mode.
+    pub fn key_for(&mut self, role: &str) -> String {
+        let key = self.ok(
+            "POST",
+            "/v1/api_keys",
+            json!({"type": "secret", "role": role}),
+        );
+        key["secret"].as_str().unwrap().to_owned()
+    }
+
     pub fn advance(&mut self, seconds: i64) -> Value {
         self.ok(
             "POST",
