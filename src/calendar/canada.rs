@@ -27,10 +27,9 @@
 
 use chrono::Weekday;
 
-use super::rules::{DateRule, Observance, Recurring, Spec};
+use super::rules::{DateRule, Observance, Recurring, Spec, SAT_SUN};
 use super::LAST_SUPPORTED_YEAR;
 
-const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 const MONDAY: Observance = Observance::NextFreeWeekday;
 
 const fn fixed(name: &'static str, month: u32, day: u32, from: i32) -> Recurring {

@@ -17,12 +17,8 @@
 //! Day, so the abolition is exercised by the tests; 2023 to 2025 follow the same rules, not lists
 //! we have read.
 
-use chrono::Weekday;
-
-use super::rules::{DateRule, Recurring, Spec};
+use super::rules::{DateRule, Recurring, Spec, SAT_SUN};
 use super::LAST_SUPPORTED_YEAR;
-
-const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 
 const fn fixed(name: &'static str, month: u32, day: u32) -> Recurring {
     Recurring::new(name, DateRule::Fixed { month, day }, 2023)

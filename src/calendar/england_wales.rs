@@ -12,10 +12,9 @@
 
 use chrono::Weekday;
 
-use super::rules::{DateRule, Observance, OneOff, Recurring, Spec};
+use super::rules::{DateRule, Observance, OneOff, Recurring, Spec, SAT_SUN};
 use super::LAST_SUPPORTED_YEAR;
 
-const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 const SUBSTITUTE: Observance = Observance::NextFreeWeekday;
 
 const fn one_off(year: i32, month: u32, day: u32, name: &'static str) -> OneOff {

@@ -19,10 +19,9 @@
 
 use chrono::Weekday;
 
-use super::rules::{DateRule, Observance, Recurring, Spec};
+use super::rules::{DateRule, Observance, Recurring, Spec, SAT_SUN};
 use super::LAST_SUPPORTED_YEAR;
 
-const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 const FED: Observance = Observance::SundayToMonday;
 
 pub(crate) const SPEC: Spec = Spec {

@@ -27,9 +27,8 @@
 use chrono::Weekday;
 
 use super::equinox::Equinox;
-use super::rules::{DateRule, Observance, Recurring, Spec};
+use super::rules::{DateRule, Observance, Recurring, Spec, SAT_SUN};
 
-const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 const SUBSTITUTE: Observance = Observance::SundayToNextFree;
 
 /// A national holiday on a fixed date, moved to the next free day when it falls on a Sunday.

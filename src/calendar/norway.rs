@@ -14,12 +14,8 @@
 //! substitute days; when Whit Monday is 17 May (2027) it is one closure. Coverage starts in 2024,
 //! the first year our tests list in full.
 
-use chrono::Weekday;
-
-use super::rules::{DateRule, Recurring, Spec};
+use super::rules::{DateRule, Recurring, Spec, SAT_SUN};
 use super::LAST_SUPPORTED_YEAR;
-
-const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 
 const fn fixed(name: &'static str, month: u32, day: u32) -> Recurring {
     Recurring::new(name, DateRule::Fixed { month, day }, 2024)

@@ -70,6 +70,9 @@ pub(crate) struct Recurring {
     pub bank_closure: bool,
 }
 
+/// The weekend of every calendar we have.
+pub(crate) const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
+
 impl Recurring {
     /// A rule in force from `from` with no weekend observance; the builders below keep the
     /// region tables short.

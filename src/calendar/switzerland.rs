@@ -11,12 +11,8 @@
 //! not SIC, so they are not here; nor are 24 and 31 December, which SIX Swiss Exchange (not
 //! SIC) closes. Switzerland has no substitute days.
 
-use chrono::Weekday;
-
-use super::rules::{DateRule, Recurring, Spec};
+use super::rules::{DateRule, Recurring, Spec, SAT_SUN};
 use super::LAST_SUPPORTED_YEAR;
-
-const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 
 pub(crate) const SPEC: Spec = Spec {
     weekend: SAT_SUN,

@@ -13,12 +13,8 @@
 //!
 //! TARGET never substitutes a weekday for a holiday that falls on a weekend.
 
-use chrono::Weekday;
-
-use super::rules::{DateRule, OneOff, Recurring, Spec};
+use super::rules::{DateRule, OneOff, Recurring, Spec, SAT_SUN};
 use super::LAST_SUPPORTED_YEAR;
-
-const SAT_SUN: &[Weekday] = &[Weekday::Sat, Weekday::Sun];
 
 pub(crate) const SPEC: Spec = Spec {
     weekend: SAT_SUN,
