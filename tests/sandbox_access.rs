@@ -106,14 +106,7 @@ fn a_rolled_or_revoked_key_answers_401_at_once() {
 #[test]
 fn keys_and_grants_never_exceed_their_creator() {
     let mut h = Harness::new();
-    let dev = h.ok(
-        "POST",
-        "/v1/api_keys",
-        json!({"type": "secret", "role": "developer"}),
-    )["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let dev = h.key_for("developer");
     let (status, err) = h.call(
         "POST",
         "/v1/api_keys",
@@ -131,14 +124,7 @@ fn keys_and_grants_never_exceed_their_creator() {
         json!({"type": "secret", "role": "support"}),
     );
     assert_eq!(support.0, 200);
-    let admin = h.ok(
-        "POST",
-        "/v1/api_keys",
-        json!({"type": "secret", "role": "administrator"}),
-    )["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let admin = h.key_for("administrator");
     let (status, err) = h.call(
         "POST",
         "/v1/team/members",
@@ -184,12 +170,7 @@ fn the_role_matrix_holds_on_every_route() {
     let mut h = Harness::new();
     let mut keys = Vec::new();
     for role in Role::ALL {
-        let k = h.ok(
-            "POST",
-            "/v1/api_keys",
-            json!({"type": "secret", "role": role.as_str()}),
-        );
-        keys.push((role, k["secret"].as_str().unwrap().to_owned()));
+        keys.push((role, h.key_for(role.as_str())));
     }
     let pk = h.pk();
     for route in ROUTES {

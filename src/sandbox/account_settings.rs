@@ -136,8 +136,7 @@ fn view(ctx: &mut Ctx) -> Result<Account, ApiError> {
     let settings = ledger::settings(ctx)?.clone();
     let id = ctx.store.account.id.clone();
     let livemode = ctx.livemode();
-    let books = ledger::books(ctx)?;
-    let engine = &books.engine;
+    let engine = ledger::engine(ctx)?;
     let config = engine.config();
     Ok(Account {
         id,
@@ -317,12 +316,10 @@ pub fn update(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let business_name = params.string("businessName", 100)?;
     let default_currency = params.currency("defaultCurrency")?;
     let payout_currency = params.currency("payoutCurrency")?;
-    let current = ledger::books(ctx)?.engine.config().clone();
-    let base = ledger::books(ctx)?
-        .engine
-        .next_config()
-        .cloned()
-        .unwrap_or_else(|| current.clone());
+    let engine = ledger::engine(ctx)?;
+    let current = engine.config().clone();
+    // A schedule given without `delayDays` keeps the one of the change already waiting.
+    let base = engine.next_config().unwrap_or(&current).clone();
     let schedule = read_schedule(&mut params, &base.schedule)?;
     let bank_account = read_bank_account(&mut params)?;
     params.finish()?;

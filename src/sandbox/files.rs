@@ -88,7 +88,7 @@ pub fn serve(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         ));
     }
     let (id, format) = name.rsplit_once('.').unwrap_or((&name, ""));
-    let engine = &ledger::books(ctx)?.engine;
+    let engine = ledger::engine(ctx)?;
     let settlement = engine
         .settlement(id)
         .ok_or_else(|| ApiError::not_found("settlement", id))?;

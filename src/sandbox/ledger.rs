@@ -28,10 +28,11 @@ use crate::sandbox::store::{stored_record, Store};
 use crate::settlement::{AccountConfig, Activity, Engine, EventData, FxTable, SettlementError};
 use crate::webhook::WebhookSecret;
 
-/// The engine of a mode and the generator its ids come from.
+/// The engine of a mode and the generator its ids come from. The engine changes only through
+/// [`apply`] (and a restore's replay).
 #[derive(Debug)]
 pub struct Books {
-    pub engine: Engine,
+    engine: Engine,
     rng: SeededRandom,
 }
 
@@ -153,8 +154,13 @@ pub fn settings<'a>(ctx: &'a mut Ctx) -> Result<&'a AccountSettings, ApiError> {
     ctx.find::<AccountSettings>(SETTINGS_KEY, "account")
 }
 
+/// The mode's settlement engine, to read (changes go through [`apply`]).
+pub fn engine<'a>(ctx: &'a mut Ctx) -> Result<&'a Engine, ApiError> {
+    Ok(&books(ctx)?.engine)
+}
+
 /// The mode's books, opened on first use.
-pub fn books<'a>(ctx: &'a mut Ctx) -> Result<&'a mut Books, ApiError> {
+fn books<'a>(ctx: &'a mut Ctx) -> Result<&'a mut Books, ApiError> {
     if ctx.store.mode(ctx.mode).books.is_none() {
         let settings = settings(ctx)?.clone();
         let books = open(&settings, ctx.livemode())?;
@@ -238,7 +244,7 @@ pub fn record(ctx: &mut Ctx, activity: Activity) -> Result<(), ApiError> {
     if let Activity::Payment { currency, .. } = &activity {
         let currency = Currency::from_code(currency)
             .map_err(|e| ApiError::from_field_error("currency", &e))?;
-        let target = books(ctx)?.engine.config().payout_currency_for(currency);
+        let target = engine(ctx)?.config().payout_currency_for(currency);
         if target != currency && !has_reference_rate(currency) {
             apply(ctx, Op::SettleInOwnCurrency { currency })?;
         }

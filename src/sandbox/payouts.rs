@@ -66,7 +66,7 @@ impl<'a> PayoutView<'a> {
 /// Answers with the payout `id` as it is now, or 404.
 fn reply(ctx: &mut Ctx, id: &str) -> Result<Reply, ApiError> {
     let livemode = ctx.livemode();
-    let engine = &ledger::books(ctx)?.engine;
+    let engine = ledger::engine(ctx)?;
     let payout = engine
         .payout(id)
         .ok_or_else(|| ApiError::not_found("payout", id))?;
@@ -81,7 +81,7 @@ pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
 
 pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let livemode = ctx.livemode();
-    let engine = &ledger::books(ctx)?.engine;
+    let engine = ledger::engine(ctx)?;
     let payouts = engine.payouts();
     let query = list::read_with(&mut params, "payout", |id| {
         payouts
@@ -118,8 +118,7 @@ pub fn fail_for_test(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiErro
         ));
     }
     let id = ctx.path_id(0).to_owned();
-    let status = ledger::books(ctx)?
-        .engine
+    let status = ledger::engine(ctx)?
         .payout(&id)
         .ok_or_else(|| ApiError::not_found("payout", &id))?
         .status;

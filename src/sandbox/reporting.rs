@@ -104,7 +104,7 @@ pub fn summary(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         declines_by_reason: BTreeMap::new(),
     };
     let overflow = || ApiError::internal("a reporting sum overflowed");
-    let engine = &ledger::books(ctx)?.engine;
+    let engine = ledger::engine(ctx)?;
     for e in engine.ledger() {
         if e.currency != currency || !in_range(e.created_at, from, to) {
             continue;

@@ -120,13 +120,13 @@ pub fn retrieve(ctx: &mut Ctx, params: Params) -> Result<Reply, ApiError> {
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
     let livemode = ctx.livemode();
-    let engine = &ledger::books(ctx)?.engine;
+    let engine = ledger::engine(ctx)?;
     Reply::ok(&view(engine, find(engine, &id)?, livemode))
 }
 
 pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let livemode = ctx.livemode();
-    let engine = &ledger::books(ctx)?.engine;
+    let engine = ledger::engine(ctx)?;
     let query = list::read_with(&mut params, "settlement", |id| {
         let index = engine
             .settlements()
@@ -158,7 +158,7 @@ pub fn list(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
 /// `GET /settlements/:id/transactions`: the balance entries, in the settlement's order.
 pub fn transactions(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let id = ctx.path_id(0).to_owned();
-    let engine = &ledger::books(ctx)?.engine;
+    let engine = ledger::engine(ctx)?;
     let settlement = find(engine, &id)?;
     let entries = &settlement.entries;
     let query = list::read_with(&mut params, "balance entry", |cursor| {
@@ -199,7 +199,7 @@ pub fn statement(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     };
     params.finish()?;
     let id = ctx.path_id(0).to_owned();
-    find(&ledger::books(ctx)?.engine, &id)?;
+    find(ledger::engine(ctx)?, &id)?;
     let expires_at = ctx.now + STATEMENT_URL_LIFETIME;
     let path = format!("/v1/files/statements/{id}.{format}");
     let key = ledger::settings(ctx)?.file_key.clone();

@@ -35,10 +35,13 @@ impl Engine {
     }
 
     pub fn settlement(&self, id: &str) -> Option<&Settlement> {
-        let id = Id::parse(id).ok()?;
-        self.settlement_index
-            .get(&id)
-            .and_then(|&i| self.settlements.get(i))
+        self.settlement_position(id)
+            .and_then(|i| self.settlements.get(i))
+    }
+
+    /// Where the settlement `id` is in [`Engine::settlements`].
+    pub fn settlement_position(&self, id: &str) -> Option<usize> {
+        self.settlement_index.get(&Id::parse(id).ok()?).copied()
     }
 
     pub fn payouts(&self) -> &[Payout] {
@@ -46,10 +49,12 @@ impl Engine {
     }
 
     pub fn payout(&self, id: &str) -> Option<&Payout> {
-        let id = Id::parse(id).ok()?;
-        self.payout_index
-            .get(&id)
-            .and_then(|&i| self.payouts.get(i))
+        self.payout_position(id).and_then(|i| self.payouts.get(i))
+    }
+
+    /// Where the payout `id` is in [`Engine::payouts`].
+    pub fn payout_position(&self, id: &str) -> Option<usize> {
+        self.payout_index.get(&Id::parse(id).ok()?).copied()
     }
 
     /// Every balance entry ever made, in order: activity (in its own currency), settlement

@@ -169,18 +169,14 @@ const TEXT_RESPONSES = /* @__PURE__ */ platformResponseIsUndici();
 
 /** The core's answer as a `Response`: the one place responses are made. */
 export function buildResponse(body: string | Uint8Array, status: number, headerText: string): Response {
-  if (typeof body !== 'string') {
-    // A file (a statement): bytes, rarely, so the platform's response.
-    const headers = new Headers();
-    appendHeaders(headers, headerText);
-    // The bytes are wasm-bindgen's copy out of Wasm memory: a plain ArrayBuffer, never shared.
-    return new Response(body as Uint8Array<ArrayBuffer>, { status, headers });
-  }
-  // A null-body status has no body to keep: the platform's response is as cheap then.
-  if (TEXT_RESPONSES && !NULL_BODY_STATUSES.has(status)) return new TextResponse(body, status, headerText);
+  const noBody = NULL_BODY_STATUSES.has(status);
+  // A null-body status has no body to keep, and a file's bytes (a statement) are rare: the
+  // platform's response serves both.
+  if (TEXT_RESPONSES && !noBody && typeof body === 'string') return new TextResponse(body, status, headerText);
   const headers = new Headers();
   appendHeaders(headers, headerText);
-  return new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers });
+  // File bytes are wasm-bindgen's copy out of Wasm memory: a plain ArrayBuffer, never shared.
+  return new Response(noBody ? null : (body as string | Uint8Array<ArrayBuffer>), { status, headers });
 }
 
 /** What fetch rejects with when its signal aborts: the signal's reason, an `AbortError` by default. */
