@@ -10,7 +10,25 @@
  */
 import { callCore } from './core.js';
 
-export { Vinr, LIVE_API_BASE, SANDBOX_API_BASE, type VinrOptions, type Mode } from './client.js';
+export { Vinr, LIVE_API_BASE, SANDBOX_API_BASE, type VinrOptions, type Mode, type SandboxTransport, type WebhooksResource } from './client.js';
+export {
+  VinrRequestError,
+  VinrInvalidRequestError,
+  VinrNotFoundError,
+  VinrCardError,
+  VinrAuthenticationError,
+  VinrPermissionError,
+  VinrIdempotencyError,
+  VinrRateLimitError,
+  VinrAPIError,
+  VinrConnectionError,
+  type ApiErrorEnvelope,
+} from './api-errors.js';
+export type { RequestOptions, ListPromise, NoParams } from './resources.js';
+export type { FetchLike, RequestEvent, ResponseEvent, ClientEvents } from './request.js';
+/** The API's wire types (objects, events narrowed by type, lists, parameters), generated from the Rust structs. */
+export type * from './api-types.js';
+export type { BalanceEntry, BalanceEntryType, EntryConversion } from './settlement-types.js';
 export {
   VinrError,
   VinrConfigurationError,
@@ -26,18 +44,6 @@ export type * from './webhook-types.js';
 export { money, type CurrencyInfo } from './money.js';
 export { type IdPrefix, type RandomFill } from './ids.js';
 export { init, type WasmSource } from './init.js';
-export { SettlementEngine, settlement, reconcile } from './settlement.js';
-/** @internal The netting benchmark's Wasm half; not API. */
-export { __settlementBench } from './settlement.js';
-export type * from './settlement-types.js';
-export type {
-  PaymentInput,
-  ClaimInput,
-  DisputeResolutionInput,
-  PayoutFailureInput,
-  StatementFormat,
-  SettlementApi,
-} from './settlement.js';
 
 /** @internal Makes the core panic, so tests can check how a panic surfaces. */
 export function __debugPanic(message: string): never {

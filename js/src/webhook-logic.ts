@@ -6,6 +6,7 @@
  * once.
  */
 import { SignatureVerificationError, VinrConfigurationError, type SignatureVerificationErrorCode } from './errors.js';
+import type { Event } from './api-types.js';
 
 /**
  * The functions both Wasm builds export (`webhook_wasm_exports!` in `src/webhook/status.rs`).
@@ -98,12 +99,12 @@ export interface WebhookFunctions {
    * Verifies a delivery's `x-vinr-signature` against the raw body and returns the parsed event.
    * Throws `SignatureVerificationError` (answer 400) if it does not verify.
    */
-  verify<TEvent = WebhookEvent>(payload: WebhookPayload, header: SignatureHeaderSource, options?: WebhookVerifyOptions): TEvent;
+  verify<TEvent = Event>(payload: WebhookPayload, header: SignatureHeaderSource, options?: WebhookVerifyOptions): TEvent;
   /**
    * Verifies the Standard Webhooks headers (`webhook-id`, `webhook-timestamp`,
    * `webhook-signature`) and returns the parsed JSON body. The secret may omit `whsec_`.
    */
-  verifyStandard<TEvent = WebhookEvent>(
+  verifyStandard<TEvent = Event>(
     payload: WebhookPayload,
     headers: HeadersLike | HeadersRecord,
     secret: WebhookSecretInput,

@@ -1,5 +1,5 @@
 //! The TypeScript declarations of the sandbox's wire types, generated from the serde structs
-//! with ts-rs into `js/src/sandbox/api-types.ts`. The test fails when the committed file is
+//! with ts-rs into `js/src/api-types.ts`. The test fails when the committed file is
 //! stale; `VINR_UPDATE_TYPES=1 cargo test -p vinr ts_types` rewrites it.
 
 use std::collections::BTreeMap;
@@ -10,7 +10,7 @@ use ts_rs::{Config, TS};
 use super::param_types::*;
 use super::*;
 
-const OUTPUT: &str = "js/src/sandbox/api-types.ts";
+const OUTPUT: &str = "js/src/api-types.ts";
 
 macro_rules! declarations {
     ($cfg:expr, $($t:ty),* $(,)?) => {{
@@ -137,9 +137,46 @@ fn generate() -> String {
         out.push_str(&t);
         out.push_str("\n\n");
     }
+    out.push_str(&event_types_by_data());
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+/// `Event`, narrowed by `type`: an event's `data` is the object named by its type's prefix
+/// (`payment_method.attached` carries a `PaymentMethod`), which the sandbox guarantees by
+/// construction (`Ctx::emit` records the object the handler changed) and the conformance
+/// suite checks on every event it sees.
+fn event_types_by_data() -> String {
+    let rows: Vec<String> = events::EVENT_TYPES
+        .iter()
+        .map(|t| {
+            let prefix = t.split('.').next().unwrap_or(t);
+            format!("  '{t}': {};", pascal_case(prefix))
+        })
+        .collect();
+    format!(
+        "/** The object each event type carries in `data`. */\n\
+         export type EventDataByType = {{\n{}\n}};\n\n\
+         /**\n * An event on the wire: `{{\"id\",\"object\":\"event\",\"type\",\"createdAt\",\"livemode\",\"data\",\"request\"}}`.\n\
+         * A union over the event types, so checking `type` narrows `data`:\n\
+         * `if (event.type === 'payout.paid') event.data.arrivalDate`.\n */\n\
+         export type Event<T extends EventType = EventType> = {{\n\
+         [K in T]: EventBase & {{ type: K; data: EventDataByType[K] }};\n}}[T];\n\n",
+        rows.join("\n")
+    )
+}
+
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
 }
 
 #[test]

@@ -27,6 +27,6 @@ export {
   VinrStorageError,
 } from '../errors.js';
 /** The API's wire types (objects, events, parameters), generated from the Rust structs. */
-export type * from './api-types.js';
+export type * from '../api-types.js';
 /** @internal The benchmark's view of the core; not API. */
 export { __sandboxBench } from './bench.js';

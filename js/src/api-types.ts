@@ -93,11 +93,7 @@ export type EventRequest = { id: string, idempotencyKey: string | null, };
 /**
  * An event on the wire: `{"id","object":"event","type","createdAt","livemode","data","request"}`.
  */
-export type Event = { id: string, object: EventObject, type: EventType, createdAt: string, livemode: boolean, 
-/**
- * The object the event is about, as it was then.
- */
-data: Payment | Refund | Dispute | Customer | PaymentMethod | ApiKey | TeamMember | WebhookEndpoint | Settlement | Payout | Account, request: EventRequest | null, };
+export type EventBase = { id: string, object: EventObject, createdAt: string, livemode: boolean, request: EventRequest | null, };
 
 export type ApiKeyObject = "api_key";
 
@@ -340,9 +336,9 @@ export type PaymentCaptureParams = {
  */
 amount?: number, };
 
-export type PaymentCancelParams = { reason: 'requested_by_customer' | 'duplicate' | 'fraudulent' | 'abandoned', };
+export type PaymentCancelParams = { reason?: 'requested_by_customer' | 'duplicate' | 'fraudulent' | 'abandoned', };
 
-export type PaymentListParams = { status: PaymentStatus, currency?: string, amountMin?: number, amountMax?: number, 
+export type PaymentListParams = { status?: PaymentStatus, currency?: string, amountMin?: number, amountMax?: number, 
 /**
  * RFC 3339 time or `YYYY-MM-DD`.
  */
@@ -368,7 +364,7 @@ export type RefundCreateParams = { payment: string,
 /**
  * Default: what remains refundable.
  */
-amount?: number, reason: 'duplicate' | 'fraudulent' | 'requested_by_customer', metadata?: { [key in string]: string }, };
+amount?: number, reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer', metadata?: { [key in string]: string }, };
 
 export type RefundListParams = { payment?: string, limit?: number, startingAfter?: string, endingBefore?: string, };
 
@@ -398,13 +394,13 @@ export type DisputeEvidenceParams = { text: string,
  */
 files?: Array<string>, };
 
-export type DisputeListParams = { payment?: string, status: DisputeStatus, limit?: number, startingAfter?: string, endingBefore?: string, };
+export type DisputeListParams = { payment?: string, status?: DisputeStatus, limit?: number, startingAfter?: string, endingBefore?: string, };
 
 export type EventListParams = { 
 /**
  * An event type, or a family such as `payment.*`.
  */
-type: EventType | `${string}.*`, 
+type?: EventType | `${string}.*`, 
 /**
  * Events about this object (or, for a payment, its refunds and disputes too).
  */
@@ -432,7 +428,7 @@ export type PaymentDisputeParams = { reason: 'fraudulent' | 'duplicate' | 'produ
 
 export type DisputeCloseParams = { outcome: 'won' | 'lost', };
 
-export type SettlementListParams = { status: 'pending' | 'paid' | 'failed' | 'no_payout', currency?: string, 
+export type SettlementListParams = { status?: 'pending' | 'paid' | 'failed' | 'no_payout', currency?: string, 
 /**
  * `YYYY-MM-DD`, inclusive.
  */
@@ -448,9 +444,9 @@ export type StatementParams = {
 /**
  * Default `csv`.
  */
-format: 'csv' | 'pdf', };
+format?: 'csv' | 'pdf', };
 
-export type PayoutListParams = { status: 'pending' | 'paid' | 'failed', currency?: string, limit?: number, startingAfter?: string, endingBefore?: string, };
+export type PayoutListParams = { status?: 'pending' | 'paid' | 'failed', currency?: string, limit?: number, startingAfter?: string, endingBefore?: string, };
 
 export type PayoutFailParams = { 
 /**
@@ -540,3 +536,46 @@ export type WebhookSecretRollParams = {
 expiresInHours?: number, };
 
 export type WebhookDeliveryListParams = { status?: WebhookDeliveryStatus, limit?: number, startingAfter?: string, endingBefore?: string, };
+
+/** The object each event type carries in `data`. */
+export type EventDataByType = {
+  'payment.created': Payment;
+  'payment.authorized': Payment;
+  'payment.completed': Payment;
+  'payment.failed': Payment;
+  'payment.canceled': Payment;
+  'payment.refunded': Payment;
+  'payment.requires_action': Payment;
+  'refund.created': Refund;
+  'dispute.created': Dispute;
+  'dispute.updated': Dispute;
+  'dispute.closed': Dispute;
+  'customer.created': Customer;
+  'customer.updated': Customer;
+  'customer.deleted': Customer;
+  'payment_method.created': PaymentMethod;
+  'payment_method.attached': PaymentMethod;
+  'api_key.created': ApiKey;
+  'api_key.rolled': ApiKey;
+  'api_key.revoked': ApiKey;
+  'team_member.created': TeamMember;
+  'team_member.updated': TeamMember;
+  'team_member.deleted': TeamMember;
+  'settlement.created': Settlement;
+  'payout.paid': Payout;
+  'payout.failed': Payout;
+  'account.updated': Account;
+  'webhook_endpoint.created': WebhookEndpoint;
+  'webhook_endpoint.updated': WebhookEndpoint;
+  'webhook_endpoint.deleted': WebhookEndpoint;
+  'webhook_endpoint.disabled': WebhookEndpoint;
+};
+
+/**
+ * An event on the wire: `{"id","object":"event","type","createdAt","livemode","data","request"}`.
+* A union over the event types, so checking `type` narrows `data`:
+* `if (event.type === 'payout.paid') event.data.arrivalDate`.
+ */
+export type Event<T extends EventType = EventType> = {
+[K in T]: EventBase & { type: K; data: EventDataByType[K] };
+}[T];
