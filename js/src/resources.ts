@@ -65,7 +65,8 @@ export const RESOURCES = {
     list: list<Api.PaymentListParams, Api.Payment>()('/payments'),
     capture: postOptional<Api.PaymentCaptureParams, Api.Payment>()('/payments/:id/capture'),
     cancel: postOptional<Api.PaymentCancelParams, Api.Payment>()('/payments/:id/cancel'),
-    timeline: get<Api.TimelineEntry[]>()('/payments/:id/timeline'),
+    /** The whole timeline, oldest first, in one page. */
+    timeline: get<Api.List<Api.TimelineEntry>>()('/payments/:id/timeline'),
   },
   paymentMethods: {
     create: post<Api.PaymentMethodCreateParams, Api.PaymentMethod>()('/payment_methods'),

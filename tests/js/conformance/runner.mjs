@@ -73,6 +73,10 @@ export async function runScenario(scenario, { fetch, keys, base = 'https://sandb
         assert.equal(typeof json.error?.code, 'string', `${where}: an error answer has the envelope`);
         assert.match(json.error.requestId ?? '', /^req_/, `${where}: the envelope names the request`);
       }
+      for (const event of eventsIn(json)) {
+        // The generated `Event` type narrows `data` by the type's prefix (ts_types.rs).
+        assert.equal(event.data?.object, event.type.split('.')[0], `${where}: ${event.type} carries a ${event.data?.object}`);
+      }
       if (expect.body) match(json, fillDeep(expect.body), `${where}: body`);
       for (const [name, value] of Object.entries(expect.headers ?? {})) {
         assert.equal(response.headers.get(name), value === null ? null : fill(String(value)), `${where}: header ${name}`);
@@ -84,6 +88,13 @@ export async function runScenario(scenario, { fetch, keys, base = 'https://sandb
       }
     }
   }
+}
+
+/** The events in an answer: one event, or a page of them. */
+function eventsIn(json) {
+  if (json?.object === 'event') return [json];
+  if (json?.object === 'list') return json.data.filter((item) => item?.object === 'event');
+  return [];
 }
 
 function match(actual, expected, where) {
