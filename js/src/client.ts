@@ -19,27 +19,27 @@ export const SANDBOX_API_BASE = 'https://sandbox.api.vinr.com/v1';
 /** Options of `new Vinr(...)`. Every option is checked; an unknown one is an error. */
 export interface VinrOptions {
   /** A secret API key: `sk_live_…` or `sk_test_…` (sandbox). Needed for API calls. */
-  secretKey?: string;
+  secretKey?: string | undefined;
   /** Base URL of the API. Default: the live or sandbox URL that the key's mode selects. */
-  apiBase?: string;
+  apiBase?: string | undefined;
   /** How many times a failed request is retried (0–10, default 2). */
-  maxNetworkRetries?: number;
+  maxNetworkRetries?: number | undefined;
   /** Per-request timeout in milliseconds (default 80000). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Host random source (default: `crypto.getRandomValues`). Tests may pass a seeded one. */
-  random?: RandomFill;
+  random?: RandomFill | undefined;
   /**
    * The webhook endpoint's signing secret (`whsec_…`), or several while rotating, used by
    * `vinr.webhooks.verify`. Default: the `VINR_WEBHOOK_SECRET` environment variable.
    */
-  webhookSecret?: string | readonly string[];
+  webhookSecret?: string | readonly string[] | undefined;
   /** The transport: any function with `fetch`'s signature. Default: the platform's `fetch`. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /**
    * An in-process sandbox (`createSandbox()` from `@vinr/sdk/sandbox`): every call runs in it,
    * with no network. Without `secretKey`, the sandbox's test-mode Owner key is used.
    */
-  sandbox?: SandboxTransport;
+  sandbox?: SandboxTransport | undefined;
 }
 
 /** What the client uses of a sandbox: its `fetch`, and its keys for the default key. */

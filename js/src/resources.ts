@@ -169,15 +169,15 @@ export type Resources = typeof RESOURCES;
 /** Options of one call (its last argument). */
 export interface RequestOptions {
   /** The `Idempotency-Key` of a POST. Default: a fresh random key, reused across its retries. */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
   /** Milliseconds for the whole exchange of one attempt, response body included. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries of this call after a network error, a 5xx, a 429 or a 409 in progress (0–10). */
-  maxNetworkRetries?: number;
+  maxNetworkRetries?: number | undefined;
   /** Aborts the call (and its retries); it then rejects with `VinrConnectionError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Another secret key for this call only (e.g. a restricted role's key). */
-  apiKey?: string;
+  apiKey?: string | undefined;
 }
 
 /** Whether `{}` satisfies `P`, i.e. every parameter is optional. */

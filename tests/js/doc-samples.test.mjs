@@ -47,7 +47,7 @@ before(async () => {
   route = (await runSample('webhook-route.ts', { typescript: true })).module;
   // The refund sample runs first (as in the dashboard guide); then a week of the sandbox clock
   // settles the payment and the refund, pays the settlement out and delivers `payout.paid`.
-  ids.refundSample = await runSample('customers-and-refund.mjs');
+  await runSample('customers-and-refund.mjs');
   await setup.testHelpers.clock.advance({ seconds: 7 * 86_400 });
   await sandbox.settled();
   ids.setl_8KQ2vR1aJ = (await setup.settlements.list()).data[0].id;
