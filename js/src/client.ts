@@ -7,6 +7,7 @@ import { VinrAuthenticationError } from './api-errors.js';
 import { callCore } from './core.js';
 import { VinrConfigurationError, type VinrError } from './errors.js';
 import { createIds, cryptoRandom, type Ids, type RandomFill } from './ids.js';
+import { pooledCryptoRandom } from './random.js';
 import { listPromise, type ListQuery } from './list.js';
 import { money } from './money.js';
 import { send, type CallSettings, type ClientEvents, type Credentials, type FetchLike } from './request.js';
@@ -121,7 +122,9 @@ export class Vinr {
     if (typeof random !== 'function') {
       throw configError('random must be a function (bytes: Uint8Array) => void', 'option_invalid', 'random');
     }
-    this.#random = random;
+    // Every POST draws 16 bytes for its Idempotency-Key: from a pool, the platform's CSPRNG is
+    // called once per 256 keys instead of once per call (~6.5 µs each on Node).
+    this.#random = random === cryptoRandom ? pooledCryptoRandom() : random;
     this.#fetch = sandbox !== undefined ? (input, init) => sandbox.fetch(input, init) : checkFetch(options.fetch);
     this.ids = createIds(random);
     const webhookSecret = checkWebhookSecret(options.webhookSecret);

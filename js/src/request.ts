@@ -232,9 +232,15 @@ function newIdempotencyKey(random: RandomFill): string {
   random(bytes);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let key = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) key += '-';
+    key += HEX[bytes[i] ?? 0];
+  }
+  return key;
 }
+
+const HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 function aborted(reason: unknown): VinrConnectionError {
   return new VinrConnectionError('the request was aborted by its signal', { code: 'request_aborted', cause: reason });
