@@ -1,5 +1,5 @@
 // Node quickstart: `bash scripts/demo.sh` runs it against the freshly built package.
-import { Vinr, money, SignatureVerificationError, VinrConfigurationError, VinrInvalidInputError } from '@vinr/sdk';
+import { Vinr, money, SignatureVerificationError, VinrCardError, VinrConfigurationError, VinrInvalidInputError } from '@vinr/sdk';
 import { createSandbox } from '@vinr/sdk/sandbox';
 
 const vinr = new Vinr({ secretKey: process.env.VINR_SECRET_KEY ?? 'sk_test_4eC39HqLyjWDarjtT1zdp7dc' });
@@ -45,57 +45,57 @@ async function webhookRoute(request) {
   return new Response('ok');
 }
 const sandbox = createSandbox({ clock, deliver: webhookRoute });
-const { secretKey, publishableKey } = sandbox.keys.test;
-const api = async (method, path, body, key = secretKey) => {
-  const res = await sandbox.fetch(`https://sandbox.api.vinr.com/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-};
-const tokenize = async (number) =>
-  (await api('POST', '/payment_methods', { type: 'card', card: { number, expMonth: 12, expYear: 2030, cvc: '123' } }, publishableKey)).body.id;
-console.log(`\nsandbox: ${secretKey.slice(0, 12)}… (test) and ${sandbox.keys.live.secretKey.slice(0, 12)}… (live), in-process`);
-const endpoint = (await api('POST', '/webhooks', { url: 'https://merchant.example/vinr/webhooks', enabledEvents: ['settlement.created', 'payout.paid', 'dispute.*'] })).body;
+// The same client, with the sandbox as its transport: every call below is typed, retried and
+// idempotent exactly as against the live API, and nothing leaves the process.
+const api = new Vinr({ sandbox });
+api.on('response', (e) => e.status >= 500 && console.log(`retrying ${e.url}: ${e.status}`));
+const tokenize = async (number) => (await api.paymentMethods.create({ type: 'card', card: { number, expMonth: 12, expYear: 2030, cvc: '123' } })).id;
+console.log(`\nsandbox: ${sandbox.keys.test.secretKey.slice(0, 12)}… (test) and ${sandbox.keys.live.secretKey.slice(0, 12)}… (live), in-process`);
+const endpoint = await api.webhooks.create({ url: 'https://merchant.example/vinr/webhooks', enabledEvents: ['settlement.created', 'payout.paid', 'dispute.*'] });
 endpointSecret = endpoint.secret;
-console.log(`${endpoint.id} registered for ${endpoint.enabledEvents.join(', ')} (secret shown once: ${endpoint.secret.slice(0, 10)}…)`);
+console.log(`${endpoint.id} registered for ${endpoint.enabledEvents.join(', ')} (secret shown once: ${endpoint.secret?.slice(0, 10)}…)`);
 
-const customer = (await api('POST', '/customers', { email: 'ada@example.com', name: 'Ada' })).body;
-await api('POST', `/customers/${customer.id}/payment_methods`, { paymentMethod: await tokenize('4242 4242 4242 4242') });
-const big = (await api('POST', '/payments', { amount: 482000, currency: 'EUR', customer: customer.id, metadata: { order: 'A-1001' } })).body;
+const customer = await api.customers.create({ email: 'ada@example.com', name: 'Ada' });
+await api.customers.attachPaymentMethod(customer.id, { paymentMethod: await tokenize('4242 4242 4242 4242') });
+const big = await api.payments.create({ amount: 482000, currency: 'EUR', customer: customer.id, metadata: { order: 'A-1001' } });
 console.log(`${big.id}: ${money.format(big.amount, 'EUR')} EUR, ${big.status}, ${big.card.brand} …${big.card.last4}`);
-const refund = (await api('POST', '/refunds', { payment: big.id, amount: 31500 })).body;
+const refund = await api.refunds.create({ payment: big.id, amount: 31500 });
 console.log(`${refund.id}: refunded ${money.format(refund.amount, 'EUR')} EUR of ${big.id}`);
-const declined = await api('POST', '/payments', { amount: 2000, currency: 'EUR', paymentMethod: await tokenize('4000000000009995') });
-console.log(`a declined card answers ${declined.status} ${declined.body.error.type}/${declined.body.error.code}, payment ${declined.body.error.paymentId} stored as failed`);
-const disputed = (await api('POST', '/payments', { amount: 45000, currency: 'EUR', paymentMethod: await tokenize('4000000000000259') })).body;
-await api('POST', '/test_helpers/clock/advance', { seconds: 86400 });
-const [dispute] = (await api('GET', `/disputes?payment=${disputed.id}`)).body.data;
+try {
+  await api.payments.create({ amount: 2000, currency: 'EUR', paymentMethod: await tokenize('4000000000009995') });
+  throw new Error('the insufficient-funds card was not declined');
+} catch (e) {
+  if (!(e instanceof VinrCardError)) throw e;
+  console.log(`a declined card throws ${e.name} (${e.status} ${e.code}), payment ${e.paymentId} stored as failed`);
+}
+const disputed = await api.payments.create({ amount: 45000, currency: 'EUR', paymentMethod: await tokenize('4000000000000259') });
+await api.testHelpers.clock.advance({ seconds: 86400 });
+const [dispute] = (await api.disputes.list({ payment: disputed.id })).data;
 console.log(`a day later ${dispute.id} opened on ${disputed.id}: ${dispute.reason}, ${money.format(dispute.amount, 'EUR')} EUR, due by ${dispute.dueBy}`);
-await api('POST', `/disputes/${dispute.id}/evidence`, { text: 'Delivered and signed for', files: ['proof-of-delivery.pdf'] });
-const timeline = (await api('GET', `/payments/${disputed.id}/timeline`)).body.data.map((s) => `${s.type}:${s.outcome}`);
+await api.disputes.submitEvidence(dispute.id, { text: 'Delivered and signed for', files: ['proof-of-delivery.pdf'] });
+const timeline = (await api.payments.timeline(disputed.id)).data.map((s) => `${s.type}:${s.outcome}`);
 console.log(`timeline of ${disputed.id}: ${timeline.join(' → ')}`);
-const updated = (await api('GET', `/customers/${customer.id}`)).body;
-console.log(`${customer.id} lifetime volume: ${money.format(updated.lifetimeVolume.EUR, 'EUR')} EUR; events so far: ${(await api('GET', '/events?limit=100')).body.data.length}`);
+const updated = await api.customers.retrieve(customer.id);
+const events = await api.events.list().autoPagingToArray({ limit: 1000 });
+console.log(`${customer.id} lifetime volume: ${money.format(updated.lifetimeVolume.EUR, 'EUR')} EUR; events so far: ${events.length}`);
 
 // Settlement: the sandbox's captures, refund and dispute netted by the settlement engine into
 // daily settlements and payouts, T+2 business days of the EUR calendar (TARGET), as the clock
 // advances; every event on the way goes to the webhook route above.
-await api('POST', '/test_helpers/clock/advance', { seconds: 7 * 86400 });
+await api.testHelpers.clock.advance({ seconds: 7 * 86400 });
 await sandbox.settled();
-const settlements = (await api('GET', '/settlements')).body.data;
+const settlements = await api.settlements.list().autoPagingToArray({ limit: 100 });
 const settlement = settlements.find((s) => s.periodStart.startsWith('2026-04-02'));
 const { summary } = settlement;
 console.log(`${settlement.id} for ${settlement.periodStart.slice(0, 10)}: gross ${money.format(summary.grossPayments, 'EUR')}, ` +
   `refunds ${money.format(summary.refunds, 'EUR')}, disputes ${money.format(summary.disputes, 'EUR')}, ` +
   `fees ${money.format(summary.fees, 'EUR')}, net ${money.format(summary.net, 'EUR')} EUR`);
-for (const entry of (await api('GET', `/settlements/${settlement.id}/transactions`)).body.data) {
+for await (const entry of api.settlements.listEntries(settlement.id)) {
   console.log(`  ${entry.type.padEnd(12)} ${entry.source.padEnd(29)} ${String(entry.amount).padStart(8)}`);
 }
-const payout = (await api('GET', `/payouts/${settlement.payout}`)).body;
+const payout = await api.payouts.retrieve(settlement.payout);
 console.log(`${payout.id} of ${money.format(payout.amount, 'EUR')} EUR ${payout.status}, arrived ${payout.arrivalDate} (Good Friday and Easter Monday are TARGET holidays)`);
-const link = (await api('GET', `/settlements/${settlement.id}/statement?format=csv`)).body;
+const link = await api.settlements.statement(settlement.id, { format: 'csv' });
 const csv = await (await sandbox.fetch(link.url)).text();
 console.log(`statement link (no key needed until ${link.expiresAt}): ${csv.trim().split('\n').length - 1} rows of CSV`);
 
