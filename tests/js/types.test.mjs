@@ -1,14 +1,28 @@
 // The package's types as a user's strict TypeScript project sees them: a program using every
-// resource (fixtures/typed-example.ts, with `@ts-expect-error` lines that must fail) compiled
-// against the packed package under moduleResolution node16, bundler and node.
+// resource (fixtures/typed-example.ts, with `@ts-expect-error` lines that must fail) and the
+// settlement guide's webhook route (fixtures/doc-samples/webhook-route.ts, after the page's own
+// setup lines) compiled against the packed package under moduleResolution node16, bundler and
+// node.
 import { before, after, test } from 'node:test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, consumerProject, removeProjects, run } from './lib/project.mjs';
+import { bin, consumerProject, removeProjects, repoRoot, run } from './lib/project.mjs';
 
 let project;
 before(() => {
-  project = consumerProject('types', { fixtures: ['typed-example.ts'] });
+  const route = readFileSync(join(repoRoot, 'tests/js/fixtures/doc-samples/webhook-route.ts'), 'utf8');
+  project = consumerProject('types', {
+    fixtures: ['typed-example.ts'],
+    files: {
+      'webhook-route.ts': [
+        `import { Vinr } from '@vinr/sdk';`,
+        `declare const process: { env: Record<string, string | undefined> };`,
+        `declare const ledger: { recordPayout(id: string, amount: number): Promise<void> };`,
+        `const vinr = new Vinr({ secretKey: process.env.VINR_SECRET_KEY });`,
+        route,
+      ].join('\n'),
+    },
+  });
 });
 after(() => {
   if (!process.env.KEEP_TEST_PROJECTS) removeProjects();
@@ -33,7 +47,7 @@ for (const [resolution, module] of [
     const config = `tsconfig.${resolution}.json`;
     writeFileSync(
       join(project, config),
-      JSON.stringify({ compilerOptions: { ...STRICT, module, moduleResolution: resolution }, files: ['typed-example.ts'] }, null, 2),
+      JSON.stringify({ compilerOptions: { ...STRICT, module, moduleResolution: resolution }, files: ['typed-example.ts', 'webhook-route.ts'] }, null, 2),
     );
     await run(bin('tsc'), ['-p', config], { cwd: project });
   });
