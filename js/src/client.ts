@@ -4,7 +4,6 @@ import { VinrConfigurationError, type VinrError } from './errors.js';
 import { createIds, cryptoRandom, type Ids, type RandomFill } from './ids.js';
 import { money } from './money.js';
 import { createWebhooks, type Webhooks } from './webhooks-client.js';
-import { createSettlement, type SettlementApi } from './settlement.js';
 
 export const LIVE_API_BASE = 'https://api.vinr.com/v1';
 export const SANDBOX_API_BASE = 'https://sandbox.api.vinr.com/v1';
@@ -52,8 +51,6 @@ export class Vinr {
   readonly ids: Ids;
   /** Verifying (and, for tests, signing) webhook deliveries; synchronous on every runtime. */
   readonly webhooks: Webhooks;
-  /** Settlement netting, offline: engines, statements, reconciliation. */
-  readonly settlement: SettlementApi;
   readonly #secretKey: string | undefined;
 
   /** `new Vinr({ secretKey })`, or `new Vinr(secretKey, options)` as a shorthand. */
@@ -77,7 +74,6 @@ export class Vinr {
     this.ids = createIds(random);
     const webhookSecret = checkWebhookSecret(options.webhookSecret);
     this.webhooks = createWebhooks(() => webhookSecret, random);
-    this.settlement = createSettlement(random);
   }
 
   /** Keeps the key out of `console.log(vinr)` and JSON. */
