@@ -1,15 +1,18 @@
-// Settlement netting benchmark, Wasm half: the release pkg/ under Node.
+// Settlement netting benchmark, Wasm half: the release Wasm under Node.
 //
 // Nets 1,000,000 compact balance entries (4 currencies x 30 days, the same generator and
 // seed as the native half in benches/settlement.rs) inside the Wasm core and compares with a
 // plain summation loop over the same entries, also in Wasm (the floor). The entries are
 // generated in Wasm memory once, so no copy across the JS/Wasm boundary is timed: each timed
 // call is one boundary crossing around one pass over the entries.
+// The kernel's export (`NettingBench`) is a test hook, which no Wasm of the package ships: this
+// runs the test-hooks build that scripts/build.sh leaves in target/bindgen/test-hooks/, the
+// client core's release build (same profile, same wasm-opt) plus the hooks.
 // Run: `node benches/settlement-wasm.mjs` after `bash scripts/build.sh`.
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRIES = 1_000_000;
@@ -19,11 +22,12 @@ const FIRST_DAY = 20_558; // 2026-04-15 as days since 1970-01-01
 const SEED = 2026;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 
-// The package's own Node entry, so this measures the Wasm users run (release, wasm-opt'd).
-const require = createRequire(import.meta.url);
-const { __settlementBench } = require(join(root, 'pkg/dist/node.cjs'));
+const hooks = join(root, 'target/bindgen/test-hooks');
+const { createCore } = await import(pathToFileURL(join(hooks, 'core.js')).href);
+const wasm = createCore();
+wasm.initSync({ module: new WebAssembly.Module(readFileSync(join(hooks, 'vinr_bg.wasm'))) });
 
-const bench = __settlementBench(ENTRIES, SEED, FIRST_DAY, DAYS, CURRENCIES);
+const bench = new wasm.NettingBench(ENTRIES, SEED, FIRST_DAY, DAYS, CURRENCIES);
 let checksum = 0;
 let floorSum = 0;
 const net = () => {
@@ -50,7 +54,7 @@ for (let i = 0; i < ROUNDS; i++) {
   floor = Math.min(floor, performance.now() - start);
 }
 if (checksum !== floorSum) throw new Error(`netting total ${checksum} != plain sum ${floorSum}`);
-const bytes = bench.bytesPerEntry;
+const bytes = bench.bytesPerEntry();
 bench.free();
 
 const perSec = (ms) => ENTRIES / (ms / 1000);

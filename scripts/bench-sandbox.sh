@@ -14,7 +14,7 @@ cd "$ROOT"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-bash scripts/build-if-stale.sh pkg/dist/vinr_sandbox_bg.wasm
+bash scripts/build-if-stale.sh pkg/dist/vinr_engine_bg.wasm
 
 step "native core"
 cargo bench --quiet --locked -p vinr --bench sandbox

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds pkg/ (release) when the given built file is missing or older than the Rust or TS
 # sources; the benchmarks run it first, so that they always measure the current code.
-#   bash scripts/build-if-stale.sh pkg/dist/vinr_sandbox_bg.wasm
+#   bash scripts/build-if-stale.sh pkg/dist/vinr_engine_bg.wasm
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh machine (it installs what it needs):
 #   1. Rust: rustfmt, clippy (native and wasm32), unit + property + integration tests
-#   2. wasm-bindgen-test: the bindings (the sandbox's too) in Node and in headless Chromium
+#   2. wasm-bindgen-test: the bindings (the engine's too) in Node and in headless Chromium
 #      (Debian's chromedriver)
 #   3. the release build of pkg/ (prints the size table), tsc --noEmit over the TS layer
 #   4. the JS suites against `npm pack` of pkg/, installed into fresh projects: loading in Node
 #      ESM and CJS, Deno, Bun, workerd, a Chromium page and a Vite bundle; client options;
 #      webhooks verified by servers on Node, workerd, Deno and Bun and in Chromium; settlement
-#      (invariants, TARGET/Fed payout dates, reconciliation, typed errors, determinism, the
-#      statement PDF rendered by pdftoppm, the same run in Deno and Bun)
+#      (`@vinr/sdk/settlement`: invariants, TARGET/Fed payout dates, reconciliation, typed
+#      errors, determinism, the statement PDF rendered by pdftoppm, the same run in Deno and
+#      Bun); how a panic surfaces (on the test-hooks build the package does not ship)
 #   5. the examples, run against the built package
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,8 +23,12 @@ cargo fmt --all -- --check
 cargo clippy --quiet --locked -p vinr --all-targets -- -D warnings
 cargo clippy --quiet --locked -p vinr --target wasm32-unknown-unknown --lib --test wasm -- -D warnings
 cargo clippy --quiet --locked -p vinr-webhooks-wasm --target wasm32-unknown-unknown -- -D warnings
+# Each feature set of the bindings (src/wasm/mod.rs): the client core above, then the engine's
+# halves and the test hooks.
+cargo clippy --quiet --locked -p vinr --features settlement-bindings --target wasm32-unknown-unknown --lib -- -D warnings
 cargo clippy --quiet --locked -p vinr --features sandbox-bindings --target wasm32-unknown-unknown --lib --test wasm_sandbox -- -D warnings
-cargo clippy --quiet --locked -p vinr-sandbox-wasm --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet --locked -p vinr --features test-hooks --target wasm32-unknown-unknown --lib -- -D warnings
+cargo clippy --quiet --locked -p vinr-engine-wasm --target wasm32-unknown-unknown -- -D warnings
 
 step "Rust tests (native)"
 cargo test --locked -p vinr

@@ -1,16 +1,17 @@
 /**
- * The full SDK's Wasm core (`vinr_bg.wasm`): one instance, created synchronously from a
- * compiled `WebAssembly.Module` that each runtime entry provides. The scheme (first use
- * instantiates, a panic drops the instance, core errors become typed errors) is
- * `wasm-instance.ts`'s, shared with the sandbox's and the webhook edge build's Wasm.
+ * The client core's Wasm (`vinr_bg.wasm`: money, ids, keys, webhooks; no settlement engine, no
+ * simulator): one instance, created synchronously from a compiled `WebAssembly.Module` that each
+ * runtime entry provides. The scheme (first use instantiates, a panic drops the instance, core
+ * errors become typed errors) is `wasm-instance.ts`'s, shared with the engine's and the webhook
+ * edge build's Wasm.
  */
 import { createCore, type CoreExports } from '#core';
 import type { VinrError } from './errors.js';
-import { instantiateGlue, wasmInstances, wasmLoader, type WasmSource } from './wasm-instance.js';
+import { coreInstances, instantiateGlue, wasmLoader, type WasmSource } from './wasm-instance.js';
 
 export type { CoreExports };
 
-const instances = /* @__PURE__ */ wasmInstances<CoreExports>({
+const instances = /* @__PURE__ */ coreInstances<CoreExports>({
   instantiate: instantiateGlue(createCore),
   label: 'the VINR Wasm core',
   notLoaded: 'the Wasm core is not loaded yet: call `await init()` from @vinr/sdk before using the SDK on this runtime',
@@ -20,7 +21,7 @@ const instances = /* @__PURE__ */ wasmInstances<CoreExports>({
 export const provideModule: (module: WebAssembly.Module) => void = instances.provide;
 
 /** Implements `init()` (see `init.ts`). */
-export const loadCore: (source?: WasmSource) => Promise<void> = wasmLoader(
+export const loadCore: (source?: WasmSource) => Promise<void> = /* @__PURE__ */ wasmLoader(
   instances,
   'init() needs the Wasm: pass a WebAssembly.Module, its bytes, or a fetch() of vinr_bg.wasm',
 );

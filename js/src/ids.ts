@@ -1,6 +1,6 @@
 /** VINR object ids: a prefix naming the object type and a base62 random part (`pay_3Nf9…`). */
 import { callCore } from './core.js';
-import { requireString } from './money.js';
+import { requireString } from './checks.js';
 import type { RandomFill } from './random.js';
 
 export { cryptoRandom, type RandomFill } from './random.js';

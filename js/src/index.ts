@@ -37,19 +37,12 @@ export {
   VinrNotInitializedError,
   SignatureVerificationError,
   type SignatureVerificationErrorCode,
-  VinrSettlementError,
 } from './errors.js';
 export type { Webhooks } from './webhooks-client.js';
 export type * from './webhook-types.js';
 export { money, type CurrencyInfo } from './money.js';
 export { type IdPrefix, type RandomFill } from './ids.js';
 export { init, type WasmSource } from './init.js';
-
-/** @internal Makes the core panic, so tests can check how a panic surfaces. */
-export function __debugPanic(message: string): never {
-  callCore((c) => c.debugPanic(message));
-  throw new Error('unreachable: the core did not panic');
-}
 
 /** The version of the Wasm core this package runs. */
 export function coreVersion(): string {

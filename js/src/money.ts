@@ -3,8 +3,12 @@
  * EUR 2, KWD 3); conversions to and from decimal text run in the Wasm core, never through a
  * float.
  */
+import { requireString } from './checks.js';
 import { callCore } from './core.js';
-import { VinrInvalidInputError } from './errors.js';
+
+// Its home is checks.ts (no glue import, so the engine's entries can use it); still exported
+// here for the modules that import it from money.
+export { requireString };
 
 /** An ISO 4217 currency as the SDK knows it. */
 export interface CurrencyInfo {
@@ -39,20 +43,3 @@ export const money = {
   },
 } as const;
 
-/**
- * Wasm string parameters would coerce anything; the SDK refuses instead, with its typed error
- * (`ErrorClass` lets a module throw its own subclass, e.g. `VinrSettlementError`).
- */
-export function requireString(
-  value: unknown,
-  param: string,
-  ErrorClass: typeof VinrInvalidInputError = VinrInvalidInputError,
-): string {
-  if (typeof value !== 'string') {
-    throw new ErrorClass(`${param} must be a string, got ${value === null ? 'null' : typeof value}`, {
-      code: 'parameter_invalid',
-      param,
-    });
-  }
-  return value;
-}

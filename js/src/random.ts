@@ -1,6 +1,6 @@
 /**
  * The host's random source. A module of its own, importing nothing, so that entries on another
- * Wasm build (the sandbox) can use it without pulling in the full SDK's glue.
+ * Wasm build (the engine's) can use it without pulling in the client core's glue.
  */
 
 /** Fills its argument with cryptographically strong random bytes. */

@@ -63,7 +63,7 @@ export interface FxRateInput {
   rate: DecimalInput;
 }
 
-/** `new SettlementEngine(options)` / `vinr.settlement.engine(options)`. */
+/** `new SettlementEngine(options)` / `settlement.engine(options)`. */
 export interface SettlementEngineOptions {
   /** Where charges settle unless `payoutCurrencies` maps their currency elsewhere. */
   payoutCurrency: CurrencyCode;

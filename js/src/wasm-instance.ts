@@ -1,6 +1,7 @@
 /**
- * How the SDK runs a Wasm build: the one scheme behind `core.ts` (the full SDK's Wasm),
- * `sandbox/core.ts` (the simulator's) and `webhooks-core.ts` (the edge build's).
+ * How the SDK runs a Wasm build: the one scheme behind `core.ts` (the client core's Wasm),
+ * `engine-core.ts` (the settlement engine's and the simulator's) and `webhooks-core.ts` (the
+ * edge build's).
  *
  * - Each runtime entry (`entry/*.ts`) obtains the compiled `WebAssembly.Module` its own way (a
  *   file read in Node, a `.wasm` module import on workerd, bytes inlined in the bundle
@@ -11,7 +12,10 @@
  *   shadow stack and whatever state the call was updating undefined, so the instance is
  *   dropped, the caller gets a `VinrInternalError`, and the next call gets a fresh instance of
  *   the same module (with fresh glue state: see `wrapGlue` in scripts/build-js.mjs).
- * - A `VinrCoreError` (see `src/wasm/error.rs`) becomes the typed error the caller chooses.
+ * - A `VinrCoreError` (see `src/wasm/error.rs`) becomes the typed error the caller chooses
+ *   (`coreInstances`). The webhook build throws none (its functions return statuses), so that
+ *   mapping is a layer of its own over `wasmInstances`, which a bundle of the webhook entry
+ *   leaves out: the edge entry's 15 KB budget has little room.
  *
  * This module imports no glue, so an entry that loads one Wasm build never pulls in another's.
  */
@@ -50,9 +54,16 @@ export interface WasmInstances<E> {
   /** Whether `exports` is still the live instance (false once a panic dropped it). */
   isLive(exports: E): boolean;
   /**
-   * Runs `fn` against the live instance and translates its failures: core errors into what
-   * `makeError` builds (default: `VinrInvalidInputError`), panics into `VinrInternalError`
-   * (and a fresh instance for the next call). Other errors pass through unchanged.
+   * Runs `fn` against the live instance; a panic becomes a `VinrInternalError` (and a fresh
+   * instance for the next call). Other errors pass through unchanged.
+   */
+  run<T>(fn: (exports: E) => T): T;
+}
+
+/** A build whose bindings throw `VinrCoreError`s: `WasmInstances` plus their translation. */
+export interface CoreInstances<E> extends WasmInstances<E> {
+  /**
+   * `run`, and core errors become what `makeError` builds (default: `VinrInvalidInputError`).
    */
   call<T>(fn: (exports: E) => T, makeError?: MakeError): T;
 }
@@ -85,7 +96,7 @@ export function wasmInstances<E extends object>(options: WasmInstancesOptions<E>
     provided: () => compiled !== undefined,
     instance,
     isLive: (exports) => exports === current,
-    call(fn, makeError = invalidInput) {
+    run(fn) {
       const exports = instance();
       try {
         return fn(exports);
@@ -97,6 +108,22 @@ export function wasmInstances<E extends object>(options: WasmInstancesOptions<E>
             cause: e,
           });
         }
+        throw e;
+      }
+    },
+  };
+}
+
+/** `wasmInstances` for a build whose bindings throw `VinrCoreError`s (see the module comment). */
+export function coreInstances<E extends object>(options: WasmInstancesOptions<E>): CoreInstances<E> {
+  const instances = wasmInstances(options);
+  return {
+    ...instances,
+    call(fn, makeError = invalidInput) {
+      try {
+        return instances.run(fn);
+      } catch (e) {
+        // A panic arrives here already a VinrInternalError, which is not a core error.
         const fields = coreErrorFields(e);
         if (fields !== undefined) throw makeError(fields, e);
         throw e;

@@ -5,8 +5,6 @@
 //! throws a JS `Error` named `VinrPanic` carrying the panic message; the TypeScript layer turns
 //! it into a `VinrInternalError` and replaces the instance, whose Rust state may be mid-update.
 
-use wasm_bindgen::prelude::*;
-
 /// The `name` the JS layer looks for to recognise a panic.
 pub const PANIC_ERROR_NAME: &str = "VinrPanic";
 
@@ -18,10 +16,4 @@ pub fn install_hook() {
         // which is why the JS side discards this instance afterwards.
         wasm_bindgen::throw_val(error.into());
     }));
-}
-
-/// Panics on purpose, so the tests can prove the path above end to end.
-#[wasm_bindgen(js_name = debugPanic)]
-pub fn debug_panic(message: &str) {
-    panic!("{message}");
 }

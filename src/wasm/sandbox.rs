@@ -251,9 +251,3 @@ fn split_headers(text: &str) -> Vec<(&str, &str)> {
     }
     pairs
 }
-
-/// The instance's linear memory in bytes, for the memory benchmark (`benches/sandbox`).
-#[wasm_bindgen(js_name = wasmMemoryBytes)]
-pub fn wasm_memory_bytes() -> f64 {
-    (core::arch::wasm32::memory_size(0) * 65536) as f64
-}

@@ -1,4 +1,4 @@
-//! Webhook signing and verification for the full SDK's JS layer (`vinr.webhooks`).
+//! Webhook signing and verification for the client core's JS layer (`vinr.webhooks`).
 //!
 //! The exports come from [`crate::webhook_wasm_exports`], shared with the webhook-only edge
 //! build so the TypeScript layer drives both the same way. Unlike the other bindings they return

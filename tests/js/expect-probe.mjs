@@ -14,9 +14,4 @@ export function assertProbe(out, runtime) {
     { name: 'VinrConfigurationError', code: 'api_key_not_secret', param: 'secretKey', typed: true },
     where + 'a publishable key as secretKey is a typed configuration error',
   );
-  assert.equal(out.panic?.name, 'VinrInternalError', where + 'a panic is a typed error');
-  assert.equal(out.panic?.typed, true, where + 'instanceof VinrInternalError');
-  assert.match(out.panic?.message ?? '', /probe panic/, where + 'the panic message survives, not "unreachable"');
-  assert.doesNotMatch(out.panic?.message ?? '', /unreachable/, where + 'no bare unreachable');
-  assert.equal(out.afterPanic, '0.01', where + 'the SDK keeps working after a panic (fresh instance)');
 }

@@ -1,7 +1,7 @@
 // `@vinr/sdk/sandbox` through the packed package: the smoke scenario (fixtures/sandbox-smoke.mjs)
 // in Node ESM and CJS, Deno, Bun, workerd and a Chromium page; then, in Node, what a storage
 // adapter sees (persistence, ordering under concurrency, failures), fetch's argument forms,
-// option checking, and the split of the Wasm builds (the main entry never loads the sandbox's).
+// option checking, and the split of the Wasm builds (the main entry never loads the engine's).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -210,7 +210,7 @@ describe('the smoke scenario in every runtime', () => {
         ].join('\n'),
       },
     });
-    const config = await prepareWorker(dir, 'worker.mjs', ['vinr_sandbox_bg.wasm']);
+    const config = await prepareWorker(dir, 'worker.mjs', ['vinr_engine_bg.wasm']);
     const server = await startWorkerd(config, dir);
     try {
       const response = await fetch(`http://127.0.0.1:${server.port}/`);
@@ -245,7 +245,7 @@ describe('the smoke scenario in every runtime', () => {
         ].join('\n'),
       },
     });
-    const config = await prepareWorker(dir, 'worker.mjs', ['vinr_sandbox_bg.wasm']);
+    const config = await prepareWorker(dir, 'worker.mjs', ['vinr_engine_bg.wasm']);
     // With nodejs_compat, workerd has a \`process\` that names an undici (empty): its Response is
     // still its own, which must get the body.
     const withCompat = readFileSync(config, 'utf8').replace(/compatibilityDate = "[^"]*",/, '$& compatibilityFlags = ["nodejs_compat"],');
@@ -684,7 +684,7 @@ describe('Node: storage, fetch and options', () => {
     assert.deepEqual(seeded().keys, seeded().keys, 'a seeded random source makes the account reproducible');
   });
 
-  test('the main entry never loads the sandbox Wasm, and the sandbox entry not the main one', async () => {
+  test('the main entry never loads the engine Wasm, and the sandbox and settlement entries not the client core', async () => {
     const dist = join(esmProject, 'node_modules/@vinr/sdk/dist');
     const watch = (specifier) =>
       [
@@ -700,22 +700,35 @@ describe('Node: storage, fetch and options', () => {
     const readBy = async (specifier) =>
       lastJsonLine(await run(process.execPath, ['--input-type=module', '-e', watch(specifier)], { cwd: esmProject }));
     assert.deepEqual(await readBy('@vinr/sdk'), ['vinr_bg.wasm']);
-    assert.deepEqual(await readBy('@vinr/sdk/sandbox'), ['vinr_sandbox_bg.wasm']);
+    assert.deepEqual(await readBy('@vinr/sdk/sandbox'), ['vinr_engine_bg.wasm']);
+    assert.deepEqual(await readBy('@vinr/sdk/settlement'), ['vinr_engine_bg.wasm']);
 
     const exportsOf = (file) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(dist, file)))).map((e) => e.name);
-    assert.ok(!exportsOf('vinr_bg.wasm').some((name) => /sandboxcore/i.test(name)), 'vinr_bg.wasm has no simulator');
-    assert.ok(exportsOf('vinr_sandbox_bg.wasm').some((name) => /sandboxcore/i.test(name)));
+    assert.ok(!exportsOf('vinr_bg.wasm').some((name) => /sandboxcore|settlementengine/i.test(name)), 'vinr_bg.wasm has no engine');
+    assert.ok(exportsOf('vinr_engine_bg.wasm').some((name) => /sandboxcore/i.test(name)));
+    assert.ok(exportsOf('vinr_engine_bg.wasm').some((name) => /settlementengine/i.test(name)));
+    for (const file of ['vinr_bg.wasm', 'vinr_engine_bg.wasm', 'vinr_webhooks_bg.wasm']) {
+      assert.ok(!exportsOf(file).some((name) => /debugpanic|nettingbench|wasmmemorybytes/i.test(name)), `${file} ships no test hooks`);
+    }
+    const names = (file) => WebAssembly.Module.customSections(new WebAssembly.Module(readFileSync(join(dist, file))), 'name').length;
+    assert.equal(names('vinr_engine_bg.wasm'), 1, 'the engine keeps its name section: a panic stack names Rust functions');
+    assert.equal(names('vinr_bg.wasm'), 0, 'the client core is stripped');
 
     // The shipped JS is readable, with source maps: each entry bundles one build's glue.
     for (const file of readdirSync(dist).filter((f) => /\.(mjs|cjs)$/.test(f))) {
       const map = JSON.parse(readFileSync(join(dist, `${file}.map`), 'utf8'));
       assert.ok(map.sourcesContent.every((s) => typeof s === 'string'), `${file}.map carries its sources`);
       const glue = map.sources.filter((s) => s.endsWith('core.js')).map((s) => s.split('/').slice(-2, -1)[0]);
-      const expected = file.startsWith('sandbox-') ? 'sandbox' : file.startsWith('webhooks-') ? 'webhooks' : 'full';
+      const expected = /^(sandbox|settlement)-/.test(file) ? 'engine' : file.startsWith('webhooks-') ? 'webhooks' : 'client';
       assert.deepEqual(glue, [expected], `${file} bundles the ${expected} glue only`);
-      assert.match(readFileSync(join(dist, file), 'utf8'), /\/\/# sourceMappingURL=/, `${file} points at its map`);
+      const text = readFileSync(join(dist, file), 'utf8');
+      assert.match(text, /\/\/# sourceMappingURL=/, `${file} points at its map`);
+      assert.ok(text.split('\n').length > 200, `${file} ships unminified`);
+      // Beside the glue (and the webhook entry's inlined Wasm, from a build plugin), every source is ours.
+      const ours = map.sources.filter((s) => !s.endsWith('core.js') && !s.includes(':'));
+      assert.ok(ours.length > 0 && ours.every((s) => s.startsWith('../../js/src/')), `${file}.map names the TypeScript sources: ${ours}`);
     }
-    assert.doesNotMatch(readFileSync(join(dist, 'node.mjs'), 'utf8'), /SandboxCore/);
+    assert.doesNotMatch(readFileSync(join(dist, 'node.mjs'), 'utf8'), /SandboxCore|SettlementEngine/);
   });
 
   test('the sandbox types compile under strict node16 resolution, as ESM and as CommonJS', async () => {

@@ -1,9 +1,9 @@
-// Settlement netting through the BUILT package: `npm pack` of pkg/, installed into a fresh
-// project, imported as a user would. A finance team's fortnight (fixtures/settlement-scenario.mjs)
-// is checked against the engine's invariants on the JS side, with payout dates taken from the
-// published TARGET and Federal Reserve calendars; then reconciliation, typed errors,
-// determinism, the statement PDF rendered by poppler's pdftoppm, and the same scenario in Deno
-// and Bun.
+// Settlement netting through the BUILT package (`@vinr/sdk/settlement`): `npm pack` of pkg/,
+// installed into a fresh project, imported as a user would. A finance team's fortnight
+// (fixtures/settlement-scenario.mjs) is checked against the engine's invariants on the JS side,
+// with payout dates taken from the published TARGET and Federal Reserve calendars; then
+// reconciliation, typed errors, determinism, the statement PDF rendered by poppler's pdftoppm,
+// and the same scenario in Deno, Bun and workerd.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bin, consumerProject, lastJsonLine, removeProjects, run } from './lib/project.mjs';
+import { prepareWorker, startWorkerd } from './lib/servers.mjs';
 
 let dir;
 let sdk;
@@ -19,11 +20,16 @@ before(async () => {
   dir = consumerProject('settlement', {
     fixtures: ['settlement-scenario.mjs'],
     files: {
-      'sdk.mjs': `export * from '@vinr/sdk';\n`,
+      'sdk.mjs': `export * from '@vinr/sdk/settlement';\n`,
       'main.mjs': [
-        `import * as sdk from '@vinr/sdk';`,
+        `import * as sdk from '@vinr/sdk/settlement';`,
         `import { digest } from './settlement-scenario.mjs';`,
         `console.log(JSON.stringify(digest(sdk)));`,
+      ].join('\n'),
+      'worker.mjs': [
+        `import * as sdk from '@vinr/sdk/settlement';`,
+        `import { digest } from './settlement-scenario.mjs';`,
+        `export default { fetch: () => Response.json(digest(sdk)) };`,
       ].join('\n'),
     },
   });
@@ -244,8 +250,7 @@ describe('reconciliation', () => {
 
   test('reports a missing entry, an amount mismatch and an entry in two settlements', () => {
     const { engine, ids, records } = scenario.runScenario(sdk);
-    const vinr = new sdk.Vinr();
-    const missing = vinr.ids.generate('pay');
+    const missing = 'pay_' + 'M1ss1ng'.repeat(4).slice(0, 24);
     const payments = records.payments.map((p) => (p.id === ids.disputedWon ? { ...p, amount: 31_000 } : p));
     payments.push({ id: missing, amount: 4_200, currency: 'EUR' });
     const settlements = engine.settlements();
@@ -360,6 +365,17 @@ test('determinism: the same inputs and random source give identical JSON, CSV an
   assert.notEqual(JSON.stringify(c.engine.settlements()), JSON.stringify(a.engine.settlements()), 'ids come from the random source');
 });
 
+test('settlement draws ids from crypto; createSettlement({ random }) from the source given', () => {
+  const start = '2026-04-01T00:00:00Z';
+  const first = (api) => api.engine({ payoutCurrency: 'EUR', start }).recordPayment({ amount: 100, currency: 'EUR', capturedAt: start });
+  const seeded = () => sdk.createSettlement({ random: scenario.seededRandom(5) });
+  assert.equal(first(seeded()), first(seeded()));
+  assert.notEqual(first(sdk.settlement), first(sdk.settlement));
+  assert.match(first(sdk.settlement), /^pay_[0-9A-Za-z]{24}$/);
+  assert.equal(sdk.settlement.reconcile, sdk.reconcile);
+  assert.throws(() => sdk.createSettlement({ random: 'seeded' }), (e) => e instanceof sdk.VinrSettlementError && e.param === 'random');
+});
+
 test('the statement PDF renders with pdftoppm, one PNG per page', () => {
   const { engine } = scenario.runScenario(sdk);
   const busy = engine.settlements().find((s) => s.periodStart.startsWith('2026-04-14'));
@@ -381,11 +397,17 @@ test('the statement PDF renders with pdftoppm, one PNG per page', () => {
 test('the public settlement types compile under strict TypeScript', async () => {
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', noEmit: true, types: [], lib: ['ES2022', 'DOM'] },
-    include: ['use.mts'],
+    include: ['use.mts', 'use.cts'],
   }));
+  writeFileSync(join(dir, 'use.cts'), [
+    `import sdk = require('@vinr/sdk/settlement');`,
+    `const engine: sdk.SettlementEngine = sdk.createSettlement({ random: (b: Uint8Array) => b.fill(1) }).engine({ payoutCurrency: 'EUR', start: new Date() });`,
+    `const report: sdk.ReconciliationReport = sdk.reconcile({ settlement: engine.settlements() });`,
+    `export = report;`,
+  ].join('\n'));
   writeFileSync(join(dir, 'use.mts'), [
-    `import { Vinr, SettlementEngine, VinrSettlementError, type Settlement, type Tracking, type ReconciliationReport } from '@vinr/sdk';`,
-    `const engine: SettlementEngine = new Vinr().settlement.engine({ payoutCurrency: 'EUR', schedule: { interval: 'weekly', anchor: 'monday' }, start: new Date() });`,
+    `import { settlement, createSettlement, SettlementEngine, VinrSettlementError, type Settlement, type Tracking, type ReconciliationReport } from '@vinr/sdk/settlement';`,
+    `const engine: SettlementEngine = settlement.engine({ payoutCurrency: 'EUR', schedule: { interval: 'weekly', anchor: 'monday' }, start: new Date() });`,
     `const id: string = engine.recordPayment({ amount: 1000, currency: 'EUR', capturedAt: new Date() });`,
     `const t: Tracking = engine.track(id);`,
     `const when: string | null = t.expectedArrival;`,
@@ -395,7 +417,7 @@ test('the public settlement types compile under strict TypeScript', async () => 
     `const r: ReconciliationReport = engine.reconcile({ payments: [{ id, amount: 1000, currency: 'EUR' }] });`,
     `for (const d of r.differences) if (d.kind === 'amount_mismatch') { const n: number = d.actualAmount; void n; }`,
     `// @ts-expect-error: a daily schedule takes no weekday anchor`,
-    `engine.advanceTo(new Vinr().settlement.engine({ payoutCurrency: 'EUR', schedule: { interval: 'daily', anchor: 'monday' }, start: '' }).clock());`,
+    `engine.advanceTo(createSettlement({ random: (b) => b.fill(1) }).engine({ payoutCurrency: 'EUR', schedule: { interval: 'daily', anchor: 'monday' }, start: '' }).clock());`,
     `const e: VinrSettlementError | undefined = undefined;`,
     `export { when, s, pdf, csv, e };`,
   ].join('\n'));
@@ -418,5 +440,17 @@ describe('other runtimes run the same scenario offline, with identical results',
 
   test('Bun', async () => {
     assert.deepEqual(lastJsonLine(await run(bin('bun'), ['main.mjs'], { cwd: dir })), expected);
+  });
+
+  test('workerd (the engine Wasm arrives as a compiled module)', async () => {
+    const config = await prepareWorker(dir, 'worker.mjs', ['vinr_engine_bg.wasm']);
+    const server = await startWorkerd(config, dir);
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.port}/`);
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), expected);
+    } finally {
+      await server.stop();
+    }
   });
 });

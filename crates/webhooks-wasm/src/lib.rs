@@ -1,6 +1,6 @@
 //! The webhook-only Wasm build behind `@vinr/sdk/webhooks`.
 //!
-//! It exports the same status-number functions as the full SDK's `src/wasm/webhook.rs` (one
+//! It exports the same status-number functions as the client core's `src/wasm/webhook.rs` (one
 //! macro, `vinr::webhook_wasm_exports!`, defines them for both), so the TypeScript layer drives
 //! both with one implementation. The JS side reads linear memory from the instance's exports. What is
 //! left out, on purpose, to keep `import { verify } from '@vinr/sdk/webhooks'` small:

@@ -1,7 +1,7 @@
 // `@vinr/sdk/sandbox` on Vercel Edge: like workerd, with the `?module` import spelling.
-import wasm from './vinr_sandbox_bg.wasm?module';
-import { provideSandboxModule } from '../sandbox/core.js';
+import wasm from './vinr_engine_bg.wasm?module';
+import { provideEngineModule } from '../engine-core.js';
 
-provideSandboxModule(wasm);
+provideEngineModule(wasm);
 
 export * from '../sandbox/index.js';

@@ -1,9 +1,9 @@
-// `@vinr/sdk/sandbox` for browsers, bundlers, Deno and other ES runtimes: the sandbox Wasm is
+// `@vinr/sdk/sandbox` for browsers, bundlers, Deno and other ES runtimes: the engine Wasm is
 // inlined (base64) and compiled synchronously; no plugin, no file access, no top-level await.
-import wasmBase64 from '#sandbox-wasm-base64';
+import wasmBase64 from '#engine-wasm-base64';
 import { decodeBase64 } from './base64.js';
-import { provideSandboxModule } from '../sandbox/core.js';
+import { provideEngineModule } from '../engine-core.js';
 
-provideSandboxModule(new WebAssembly.Module(decodeBase64(wasmBase64)));
+provideEngineModule(new WebAssembly.Module(decodeBase64(wasmBase64)));
 
 export * from '../sandbox/index.js';

@@ -1,8 +1,8 @@
 // `@vinr/sdk/sandbox` on Node, CommonJS: the same synchronous load as sandbox-node.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { provideSandboxModule } from '../sandbox/core.js';
+import { provideEngineModule } from '../engine-core.js';
 
-provideSandboxModule(new WebAssembly.Module(readFileSync(join(__dirname, 'vinr_sandbox_bg.wasm'))));
+provideEngineModule(new WebAssembly.Module(readFileSync(join(__dirname, 'vinr_engine_bg.wasm'))));
 
 export * from '../sandbox/index.js';

@@ -1,8 +1,8 @@
-// `@vinr/sdk/sandbox` on Node (and Bun), ES modules: the sandbox Wasm is read and compiled
+// `@vinr/sdk/sandbox` on Node (and Bun), ES modules: the engine Wasm is read and compiled
 // synchronously at import, so createSandbox() works at once.
 import { readFileSync } from 'node:fs';
-import { provideSandboxModule } from '../sandbox/core.js';
+import { provideEngineModule } from '../engine-core.js';
 
-provideSandboxModule(new WebAssembly.Module(readFileSync(new URL('./vinr_sandbox_bg.wasm', import.meta.url))));
+provideEngineModule(new WebAssembly.Module(readFileSync(new URL('./vinr_engine_bg.wasm', import.meta.url))));
 
 export * from '../sandbox/index.js';

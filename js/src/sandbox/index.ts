@@ -1,6 +1,6 @@
 /**
- * `@vinr/sdk/sandbox`: the VINR API, simulated in-process and stateful, on its own Wasm build
- * (the main `@vinr/sdk` entry never loads it).
+ * `@vinr/sdk/sandbox`: the VINR API, simulated in-process and stateful, on the engine's Wasm
+ * build (shared with `@vinr/sdk/settlement`; the main `@vinr/sdk` entry never loads it).
  *
  * ```ts
  * import { createSandbox } from '@vinr/sdk/sandbox';
@@ -28,5 +28,3 @@ export {
 } from '../errors.js';
 /** The API's wire types (objects, events, parameters), generated from the Rust structs. */
 export type * from '../api-types.js';
-/** @internal The benchmark's view of the core; not API. */
-export { __sandboxBench } from './bench.js';

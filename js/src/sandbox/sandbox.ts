@@ -17,7 +17,7 @@
 import { VinrConfigurationError, VinrError, VinrInternalError, VinrStorageError } from '../errors.js';
 import type { RandomFill } from '../random.js';
 import type { CoreErrorFields } from '../wasm-instance.js';
-import { sandboxWasm, type SandboxCore, type SandboxExports } from './core.js';
+import { engineWasm, type EngineExports, type SandboxCore } from '../engine-core.js';
 import { Courier, type DeliveryResult, type OutgoingDelivery } from './deliveries.js';
 import { abortable, abortReason, buildResponse, readRequest, type SandboxRequest } from './http.js';
 import { Journal } from './journal.js';
@@ -103,7 +103,7 @@ export function createSandbox(options?: SandboxOptions): Sandbox {
 
 interface Live {
   /** The Wasm instance `core` lives in; it is dead once a panic dropped that instance. */
-  exports: SandboxExports;
+  exports: EngineExports;
   core: SandboxCore;
   /** Present when there is storage. */
   journal: Journal | undefined;
@@ -155,13 +155,13 @@ class SandboxImpl implements Sandbox {
 
   snapshot(): Uint8Array {
     const { core } = this.#acquireNow();
-    return sandboxWasm.call(() => core.snapshot());
+    return engineWasm.call(() => core.snapshot());
   }
 
   now(): Date {
     const { core } = this.#acquireNow();
     const host = this.#hostNow();
-    return new Date(sandboxWasm.call(() => core.testModeNow(host), coreConfigError));
+    return new Date(engineWasm.call(() => core.testModeNow(host), coreConfigError));
   }
 
   settled(): Promise<void> {
@@ -207,7 +207,7 @@ class SandboxImpl implements Sandbox {
     const host = this.#hostNow();
     let text: string;
     try {
-      text = sandboxWasm.call(
+      text = engineWasm.call(
         () => core.handle(request.method, request.url, request.headers, body, host, this.#random),
         coreConfigError,
       );
@@ -238,10 +238,10 @@ class SandboxImpl implements Sandbox {
    * again, as it is still pending there.
    */
   #recordDelivery(live: Live, result: DeliveryResult): Promise<void> | undefined {
-    if (this.#live !== live || !sandboxWasm.isLive(live.exports) || live.journal?.failed === true) return undefined;
+    if (this.#live !== live || !engineWasm.isLive(live.exports) || live.journal?.failed === true) return undefined;
     const host = this.#hostNow();
     try {
-      sandboxWasm.call(() => live.core.recordDelivery(JSON.stringify(result), host, this.#random), coreConfigError);
+      engineWasm.call(() => live.core.recordDelivery(JSON.stringify(result), host, this.#random), coreConfigError);
     } catch (e) {
       if (e instanceof VinrInternalError) this.#retire(live, e);
       throw e;
@@ -259,7 +259,7 @@ class SandboxImpl implements Sandbox {
   #acquire(): Live | Promise<Live> {
     const live = this.#live;
     if (live !== undefined) {
-      if (sandboxWasm.isLive(live.exports) && live.journal?.failed !== true) return live;
+      if (engineWasm.isLive(live.exports) && live.journal?.failed !== true) return live;
       this.#retire(live, undefined);
     }
     if (this.#lost !== undefined) throw this.#lost;
@@ -311,10 +311,10 @@ class SandboxImpl implements Sandbox {
         { code: 'sandbox_state_lost', cause },
       );
     }
-    if (sandboxWasm.isLive(live.exports)) {
+    if (engineWasm.isLive(live.exports)) {
       const { core } = live;
       if (live.journal === undefined) core.free();
-      else void live.journal.settled().then(() => sandboxWasm.isLive(live.exports) && core.free());
+      else void live.journal.settled().then(() => engineWasm.isLive(live.exports) && core.free());
     }
   }
 
@@ -330,12 +330,12 @@ class SandboxImpl implements Sandbox {
 
   #start(contents: SandboxStorageContents, storage: SandboxStorage | undefined): Live | Promise<Live> {
     const journal = storage === undefined ? undefined : new Journal(storage);
-    let made: { exports: SandboxExports; core: SandboxCore };
+    let made: { exports: EngineExports; core: SandboxCore };
     if (contents.snapshot === undefined && contents.batches.length === 0) {
       const host = this.#hostNow();
-      made = sandboxWasm.call((w) => ({ exports: w, core: w.SandboxCore.create(this.#config, host, this.#random) }), coreConfigError);
+      made = engineWasm.call((w) => ({ exports: w, core: w.SandboxCore.create(this.#config, host, this.#random) }), coreConfigError);
     } else {
-      made = sandboxWasm.call(
+      made = engineWasm.call(
         (w) => ({ exports: w, core: w.SandboxCore.restore(this.#config, contents.snapshot, [...contents.batches]) }),
         restoreError,
       );
@@ -371,7 +371,7 @@ function storeChanges(live: Live): Promise<void> | undefined {
   if (batch !== undefined && journal !== undefined) {
     const seq = core.changesSeq();
     return journal.append(batch, () => {
-      if (sandboxWasm.isLive(exports)) core.commit(seq);
+      if (engineWasm.isLive(exports)) core.commit(seq);
     });
   }
   if (batch !== undefined) core.commit(core.changesSeq()); // nothing to store it in
@@ -410,7 +410,7 @@ function checkContents(contents: unknown): SandboxStorageContents {
 }
 
 function ownerKeys(core: SandboxCore): SandboxKeys {
-  const keys = JSON.parse(sandboxWasm.call(() => core.ownerKeys())) as SandboxKeys;
+  const keys = JSON.parse(engineWasm.call(() => core.ownerKeys())) as SandboxKeys;
   Object.freeze(keys.test);
   Object.freeze(keys.live);
   return Object.freeze(keys);

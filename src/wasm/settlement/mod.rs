@@ -1,6 +1,5 @@
 //! The settlement engine for JS: `SettlementEngine` (activity in, simulated time advanced,
-//! settlements, payouts, statements and tracking out), reconciliation, and the Wasm half of
-//! the netting benchmark.
+//! settlements, payouts, statements and tracking out), and reconciliation.
 //!
 //! Everything structured crosses as JSON text in the engine's own camelCase wire shape (see
 //! `docs/settlement.md`); amounts cross as JS numbers and are checked to be exact integers
@@ -15,7 +14,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-mod bench;
 mod reconcile;
 mod track;
 

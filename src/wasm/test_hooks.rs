@@ -1,4 +1,7 @@
-//! The Wasm half of the netting benchmark (`benches/settlement-wasm.mjs`).
+//! Exports for the tests and benchmarks only (feature `test-hooks`): a panic on demand, for the
+//! JS test of how a panic surfaces (`tests/js/panic.test.mjs`), and the Wasm half of the netting
+//! benchmark (`benches/settlement-wasm.mjs`). scripts/build.sh builds them into a small Wasm of
+//! their own in `target/bindgen/test-hooks/`; no Wasm of the package carries them.
 
 use wasm_bindgen::prelude::*;
 
@@ -6,6 +9,13 @@ use crate::error::ApiError;
 use crate::settlement::netting::{synthetic_entries, ENTRY_BYTES};
 use crate::settlement::{net_compact, sum_amounts, CompactEntry, NettingTable};
 use crate::wasm::{error, money};
+
+/// Panics on purpose, so the tests can prove the panic hook (`panic.rs`) and the JS layer's
+/// instance replacement end to end.
+#[wasm_bindgen(js_name = debugPanic)]
+pub fn debug_panic(message: &str) {
+    panic!("{message}");
+}
 
 /// The Wasm half of the netting benchmark: the same synthetic entries as
 /// `benches/settlement.rs`, generated here so that no copy across the boundary is timed; JS
