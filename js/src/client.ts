@@ -153,14 +153,22 @@ export class Vinr {
     return listeners;
   }
 
-  /** One method call of a resource: its arguments read by its row, then `send`. */
+  /**
+   * One method call of a resource: its arguments read by its row, then `send`. Bad arguments
+   * reject the returned promise (they never throw synchronously), like every other failure.
+   */
   #call(row: Row<unknown, unknown>, args: readonly unknown[]): unknown {
+    let params: Record<string, unknown> | undefined;
+    let settings: CallSettings;
     const idCount = row.path.split(':id').length - 1;
     const ids = args.slice(0, idCount) as string[];
-    const rest = args.slice(idCount);
-    const params = row.params === 'none' ? undefined : checkParams(rest[0], row);
-    const options = checkRequestOptions(row.params === 'none' ? rest[0] : rest[1]);
-    const settings = this.#settings(options);
+    try {
+      const rest = args.slice(idCount);
+      params = row.params === 'none' ? undefined : checkParams(rest[0], row);
+      settings = this.#settings(checkRequestOptions(row.params === 'none' ? rest[0] : rest[1]));
+    } catch (e) {
+      return row.kind === 'list' ? listPromise({}, () => Promise.reject(e)) : Promise.reject(e);
+    }
     if (row.kind === 'list') {
       return listPromise(params ?? {}, (query: ListQuery) => send(row, ids, query, settings) as never);
     }

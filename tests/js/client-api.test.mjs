@@ -206,10 +206,13 @@ describe('typed errors, chosen by the envelope', () => {
   test('bad arguments are refused before a request: an empty id, non-object parameters, unknown options', async () => {
     const { vinr, requests } = sandboxClient();
     await rejectsWith(vinr.payments.retrieve(''), sdk.VinrInvalidRequestError, { code: 'parameter_missing', param: 'id' });
-    assert.throws(() => vinr.customers.create('ada@example.com'), (e) => e instanceof sdk.VinrConfigurationError && e.param === 'params');
-    assert.throws(() => vinr.customers.create({}, { retries: 3 }), (e) => e instanceof sdk.VinrConfigurationError && e.code === 'option_unknown' && e.param === 'retries');
-    assert.throws(() => vinr.customers.create({}, { timeout: 0 }), (e) => e instanceof sdk.VinrConfigurationError && e.param === 'timeout');
-    assert.throws(() => vinr.customers.create({}, { apiKey: 'pk_test_000000000000000000000000' }), (e) => e.code === 'api_key_not_secret');
+    // Rejections, never synchronous throws: `.catch()` chains see them too.
+    await assert.rejects(vinr.customers.create('ada@example.com'), (e) => e instanceof sdk.VinrConfigurationError && e.param === 'params');
+    await assert.rejects(vinr.customers.create({}, { retries: 3 }), (e) => e instanceof sdk.VinrConfigurationError && e.code === 'option_unknown' && e.param === 'retries');
+    await assert.rejects(vinr.customers.create({}, { timeout: 0 }), (e) => e instanceof sdk.VinrConfigurationError && e.param === 'timeout');
+    await assert.rejects(vinr.customers.create({}, { apiKey: 'pk_test_000000000000000000000000' }), (e) => e.code === 'api_key_not_secret');
+    await assert.rejects(vinr.customers.list({}, { retries: 3 }).autoPagingToArray({ limit: 5 }), (e) => e.code === 'option_unknown');
+    await assert.rejects(new sdk.Vinr().customers.list(), (e) => e instanceof sdk.VinrAuthenticationError && e.code === 'api_key_missing');
     assert.equal(requests.length, 0);
   });
 });
