@@ -7,7 +7,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use vinr::currency::Currency;
 use vinr::host::SeededRandom;
-use vinr::settlement::{parse_activity, AccountConfig, Engine, EntryType, Settlement};
+use vinr::settlement::{
+    config_from_json, parse_activity, tracking, AccountConfig, Engine, EntryType, Settlement,
+};
 
 fn time(s: &str) -> DateTime<Utc> {
     s.parse().expect("test time")
@@ -231,4 +233,87 @@ fn the_same_inputs_give_byte_identical_json() {
     assert_eq!(a, b);
     let back: Vec<Settlement> = serde_json::from_str(&a).expect("round trip");
     assert_eq!(serde_json::to_string(&back).expect("json"), a);
+}
+
+#[test]
+fn tracking_follows_a_payment_through_a_failed_payout_to_the_one_that_pays_it() {
+    let e = fortnight(7);
+    let direct = tracking::follow(&e, "pay_fri000000001").expect("tracked");
+    assert_eq!(direct.status, "paid");
+    assert_eq!(direct.settlements.len(), 1);
+    assert!(direct.payout_id.is_some() && direct.expected_arrival.is_some());
+
+    // Its first payout failed (the script's payout_failure); the money came back in a later
+    // settlement, which paid it.
+    let rerouted = tracking::follow(&e, "pay_mon000000001").expect("tracked");
+    assert_eq!(rerouted.status, "paid");
+    assert!(
+        rerouted.settlements.len() >= 2,
+        "{:?}",
+        rerouted.settlements
+    );
+    assert_eq!(rerouted.currency, Some(Currency::EUR));
+    let first = e.payouts().first().expect("a payout");
+    assert_ne!(rerouted.payout_id.as_ref(), Some(&first.id));
+
+    assert!(tracking::follow(&e, "pay_unknown00000").is_err());
+}
+
+#[test]
+fn tracking_projects_an_unsettled_payment() {
+    let mut rng = SeededRandom::new(3);
+    let mut e = engine(CONFIG, "2026-03-30T00:00:00Z");
+    apply(
+        &mut e,
+        &mut rng,
+        r#"{"type":"payment","id":"pay_new000000001","amount":5000,"currency":"EUR","at":"2026-03-30T09:00:00Z"}"#,
+    );
+    let view = tracking::follow(&e, "pay_new000000001").expect("tracked");
+    assert_eq!(view.status, "unsettled");
+    assert!(view.settlements.is_empty());
+    // Σ of its entries so far: the payment net of its processing fee.
+    let fee = e
+        .ledger()
+        .iter()
+        .find(|entry| {
+            entry.entry_type == EntryType::Fee && entry.source.as_str() == "pay_new000000001"
+        })
+        .expect("a fee entry")
+        .amount;
+    assert_eq!(view.amount, 5000 + fee);
+    assert!(
+        view.expected_arrival.is_some(),
+        "projected from the schedule"
+    );
+}
+
+#[test]
+fn account_configuration_json_names_the_key_at_fault() {
+    let ok = config_from_json(
+        r#"{"payoutCurrency":"EUR","schedule":{"interval":"weekly","delayDays":3,"anchor":"monday"}}"#,
+    )
+    .expect("valid");
+    assert_eq!(ok.payout_currency, Currency::EUR);
+    let param = |json: &str| config_from_json(json).expect_err("refused").param;
+    assert_eq!(
+        param(r#"{"schedule":{"interval":"daily"}}"#).as_deref(),
+        Some("payoutCurrency")
+    );
+    assert_eq!(
+        param(r#"{"payoutCurrency":"XXX"}"#).as_deref(),
+        Some("payoutCurrency")
+    );
+    assert_eq!(
+        param(r#"{"payoutCurrency":"EUR","payoutDay":1}"#).as_deref(),
+        Some("payoutDay")
+    );
+    assert_eq!(
+        param(r#"{"payoutCurrency":"EUR","minimumPayout":"ten"}"#).as_deref(),
+        Some("minimumPayout")
+    );
+    assert!(
+        param(r#"{"payoutCurrency":"EUR","schedule":{"interval":"monthly","anchor":31}}"#)
+            .is_some_and(|p| p.starts_with("schedule"))
+    );
+    assert_eq!(param("not json").as_deref(), Some("config"));
 }

@@ -10,11 +10,13 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::error::SettlementError;
 use super::schedule::{check_delay, MAX_DELAY_DAYS};
 pub use super::schedule::{schedule_from_json, Anchor, Interval, Schedule, WeeklyAnchor};
 use crate::currency::Currency;
+use crate::error::ApiError;
 use crate::money::{Money, Rounding};
 /// The new-account rule: how long an account's payouts wait while its risk history builds.
 ///
@@ -237,6 +239,51 @@ impl AccountConfig {
         Ok(())
     }
 }
+/// Parses an account configuration given as JSON (`{ payoutCurrency, schedule, … }`), naming
+/// the top-level key at fault. serde's messages carry no path, so each key is first tried on
+/// its own against the defaults (the config is a handful of small keys: this costs nothing
+/// that matters); the schedule's own parser names its sub-field (`schedule.monthlyAnchor`).
+// The error is the API's own (its `param` names any key); a large Err is fine off the hot path.
+#[allow(clippy::result_large_err)]
+pub fn config_from_json(json: &str) -> Result<AccountConfig, ApiError> {
+    let invalid = |param: &str, message: String| {
+        ApiError::invalid_param(param, "settlement_config_invalid", message)
+    };
+    let object: Map<String, Value> =
+        serde_json::from_str(json).map_err(|e| invalid("config", e.to_string()))?;
+    let known = match serde_json::to_value(AccountConfig::new(Currency::EUR)) {
+        Ok(Value::Object(defaults)) => defaults,
+        _ => Map::new(),
+    };
+    let payout = match object.get("payoutCurrency") {
+        Some(Value::String(code)) => Currency::from_code(code)
+            .map_err(|e| ApiError::from_field_error("payoutCurrency", &e))?,
+        _ => {
+            return Err(ApiError::invalid_param(
+                "payoutCurrency",
+                "currency_unknown",
+                "payoutCurrency is required: an ISO 4217 code such as EUR",
+            ))
+        }
+    };
+    for (key, value) in &object {
+        if !known.contains_key(key) {
+            return Err(invalid(key, format!("unknown settlement option '{key}'")));
+        }
+        if key == "schedule" {
+            schedule_from_json(&value.to_string()).map_err(|e| e.to_api_error())?;
+            continue;
+        }
+        let mut single = Map::new();
+        single.insert("payoutCurrency".into(), payout.code().into());
+        single.insert(key.clone(), value.clone());
+        if let Err(e) = serde_json::from_value::<AccountConfig>(Value::Object(single)) {
+            return Err(invalid(key, format!("{key}: {e}")));
+        }
+    }
+    serde_json::from_value(Value::Object(object)).map_err(|e| invalid("config", e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

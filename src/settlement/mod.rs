@@ -19,6 +19,7 @@ pub mod pdf;
 pub mod reconcile;
 pub mod reserve;
 pub mod schedule;
+pub mod tracking;
 
 mod config_change;
 mod engine;
@@ -26,7 +27,8 @@ mod query;
 mod record;
 
 pub use account::{
-    AccountConfig, Anchor, FeeModel, Interval, Maturity, ReserveConfig, Schedule, WeeklyAnchor,
+    config_from_json, AccountConfig, Anchor, FeeModel, Interval, Maturity, ReserveConfig, Schedule,
+    WeeklyAnchor,
 };
 pub use activity::{parse_activity, Activity, Outcome};
 pub use csv::{parse_statement_csv, statement_csv, StatementRow};
@@ -43,6 +45,7 @@ pub use reconcile::{
     ReconciliationReport,
 };
 pub use reserve::ReserveStatus;
+pub use tracking::TrackingView;
 
 #[cfg(test)]
 mod tests;

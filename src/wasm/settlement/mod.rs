@@ -11,20 +11,16 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 mod reconcile;
-mod track;
 
 use super::{error, host::JsRandom, money};
-use crate::currency::Currency;
 use crate::error::ApiError;
 use crate::money::Money;
-use crate::settlement::account::schedule_from_json;
 use crate::settlement::{
-    parse_activity, statement_csv, statement_pdf, AccountConfig, DisputeOutcome, Engine,
-    Settlement, SettlementError,
+    config_from_json, parse_activity, statement_csv, statement_pdf, tracking, DisputeOutcome,
+    Engine, Settlement, SettlementError,
 };
 
 fn settlement_error(e: &SettlementError) -> JsValue {
@@ -78,54 +74,6 @@ fn with_random<T>(
     out
 }
 
-/// Parses the account configuration, naming the top-level key at fault. serde's messages do
-/// not carry a path, so each key is first tried on its own against the defaults (the config
-/// is a handful of small keys, so this costs nothing that matters).
-fn parse_config(json: &str) -> Result<AccountConfig, JsValue> {
-    let object: Map<String, Value> = serde_json::from_str(json)
-        .map_err(|e| invalid("config", "settlement_config_invalid", e.to_string()))?;
-    let known = match serde_json::to_value(AccountConfig::new(Currency::EUR)) {
-        Ok(Value::Object(defaults)) => defaults,
-        _ => Map::new(),
-    };
-    let payout = match object.get("payoutCurrency") {
-        Some(Value::String(code)) => money::currency("payoutCurrency", code)?,
-        _ => {
-            return Err(invalid(
-                "payoutCurrency",
-                "currency_unknown",
-                "payoutCurrency is required: an ISO 4217 code such as EUR",
-            ))
-        }
-    };
-    for (key, value) in &object {
-        if !known.contains_key(key) {
-            return Err(invalid(
-                key,
-                "settlement_config_invalid",
-                format!("unknown settlement option '{key}'"),
-            ));
-        }
-        if key == "schedule" {
-            // Its own parser names the sub-field (`schedule.monthlyAnchor`, …).
-            schedule_from_json(&value.to_string()).map_err(|e| settlement_error(&e))?;
-            continue;
-        }
-        let mut single = Map::new();
-        single.insert("payoutCurrency".into(), payout.code().into());
-        single.insert(key.clone(), value.clone());
-        if let Err(e) = serde_json::from_value::<AccountConfig>(Value::Object(single)) {
-            return Err(invalid(
-                key,
-                "settlement_config_invalid",
-                format!("{key}: {e}"),
-            ));
-        }
-    }
-    serde_json::from_value(Value::Object(object))
-        .map_err(|e| invalid("config", "settlement_config_invalid", e.to_string()))
-}
-
 /// One account's settlement engine.
 #[wasm_bindgen]
 pub struct SettlementEngine {
@@ -138,7 +86,7 @@ impl SettlementEngine {
     /// `start`: the engine's clock, RFC 3339.
     #[wasm_bindgen(constructor)]
     pub fn new(config: &str, start: &str) -> Result<SettlementEngine, JsValue> {
-        let config = parse_config(config)?;
+        let config = config_from_json(config).map_err(|e| error::to_js(&e))?;
         let start = instant("start", start)?;
         let engine = Engine::new(config, start).map_err(|e| settlement_error(&e))?;
         Ok(SettlementEngine { engine })
@@ -328,7 +276,7 @@ impl SettlementEngine {
 
     /// "When will this reach my bank, and how much?" for a `pay_`, `re_`, `dp_` or `po_`.
     pub fn track(&self, source: &str) -> Result<String, JsValue> {
-        to_json(&track::track(&self.engine, source).map_err(|e| settlement_error(&e))?)
+        to_json(&tracking::follow(&self.engine, source).map_err(|e| settlement_error(&e))?)
     }
 
     #[wasm_bindgen(js_name = statementCsv)]

@@ -1,40 +1,43 @@
-//! `SettlementEngine.track`: a source followed to the payout that finally moves its money.
+//! A source (a payment, refund, dispute or payout) followed to the payout that finally moves
+//! its money: what `SettlementEngine.track` answers in JS.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::{Engine, EntryType, PayoutStatus, Settlement, SettlementError};
 use crate::currency::Currency;
 use crate::ids::Id;
-use crate::settlement::{Engine, EntryType, PayoutStatus, Settlement, SettlementError};
 
 /// Where a source's money stands and when it reaches the bank, following it through
 /// minimum-payout roll-forwards and failed payouts to the settlement that finally pays it.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct TrackingView {
-    source: Id,
+pub struct TrackingView {
+    pub source: Id,
     /// `unsettled`, `scheduled` (payout pending), `paid`, `rolled_forward` (below the
     /// minimum, waiting for more), `payout_failed` (returning to the balance) or `no_payout`
     /// (its settlement netted to zero or less).
-    status: &'static str,
+    pub status: &'static str,
     /// Every settlement the money went through, oldest first.
-    settlements: Vec<Id>,
-    settlement_id: Option<Id>,
-    payout_id: Option<Id>,
-    payout_status: Option<PayoutStatus>,
+    pub settlements: Vec<Id>,
+    pub settlement_id: Option<Id>,
+    pub payout_id: Option<Id>,
+    pub payout_status: Option<PayoutStatus>,
     /// The payout's date (projected from the schedule while unsettled).
-    expected_arrival: Option<NaiveDate>,
+    pub expected_arrival: Option<NaiveDate>,
     /// Σ of the source's entries: in the settlement currency once settled, in the charge
     /// currency before (conversion happens at settlement time).
-    amount: i64,
-    currency: Option<Currency>,
+    pub amount: i64,
+    pub currency: Option<Currency>,
 }
 
 /// At most this many roll-forward / failed-payout hops are followed (a loop guard; each hop
 /// is a settlement, so real chains are short).
 const MAX_HOPS: usize = 366;
 
-pub(super) fn track(engine: &Engine, source: &str) -> Result<TrackingView, SettlementError> {
+/// Where `source`'s money stands, following it through minimum-payout roll-forwards and failed
+/// payouts to the settlement that finally pays it.
+pub fn follow(engine: &Engine, source: &str) -> Result<TrackingView, SettlementError> {
     let t = engine.track(source)?;
     let all = engine.settlements();
     let ours: Vec<&Settlement> = t
