@@ -66,6 +66,8 @@ function dropAsyncInit(js, dir) {
 
 wrapGlue(join(bindgen, 'full'), 'vinr');
 wrapGlue(join(bindgen, 'webhooks'), 'vinr_webhooks');
+// The edge build without the host HMAC parameter, inlined by the browser entry (build.sh says why).
+wrapGlue(join(bindgen, 'webhooks-inline'), 'vinr_webhooks');
 wrapGlue(join(bindgen, 'sandbox'), 'vinr_sandbox');
 checkNoSandboxInMainWasm();
 
@@ -103,6 +105,7 @@ const common = {
 /** What `#wasm-base64`/`#sandbox-wasm-base64` resolve to in the inline entries. */
 const inlineAlias = {
   full: { '#wasm-base64': join(bindgen, 'full/vinr_bg.wasm') },
+  webhooks: { '#webhooks-core': join(bindgen, 'webhooks-inline/core.js') },
   sandbox: { '#sandbox-wasm-base64': join(bindgen, 'sandbox/vinr_sandbox_bg.wasm') },
 };
 
@@ -112,7 +115,7 @@ const hexWasm = {
   setup(build) {
     build.onResolve({ filter: /^#webhooks-wasm-hex$/ }, () => ({ path: 'webhooks-wasm-hex', namespace: 'hex-wasm' }));
     build.onLoad({ filter: /.*/, namespace: 'hex-wasm' }, () => ({
-      contents: `export default ${JSON.stringify(readFileSync(join(bindgen, 'webhooks/vinr_webhooks_bg.wasm')).toString('hex'))};`,
+      contents: `export default ${JSON.stringify(readFileSync(join(bindgen, 'webhooks-inline/vinr_webhooks_bg.wasm')).toString('hex'))};`,
       loader: 'js',
     }));
   },
@@ -246,8 +249,9 @@ function checkEntryGlue() {
   for (const b of builds) {
     const map = JSON.parse(readFileSync(join(dist, `${b.out}.map`), 'utf8'));
     const sources = new Set(map.sources.map((s) => join(dist, s)));
-    const expected = b.out.startsWith('sandbox-') ? 'sandbox' : b.out.startsWith('webhooks-') ? 'webhooks' : 'full';
-    for (const dir of ['full', 'webhooks', 'sandbox']) {
+    const webhooks = b.inlineWasm === 'webhooks' ? 'webhooks-inline' : 'webhooks';
+    const expected = b.out.startsWith('sandbox-') ? 'sandbox' : b.out.startsWith('webhooks-') ? webhooks : 'full';
+    for (const dir of ['full', 'webhooks', 'webhooks-inline', 'sandbox']) {
       if (sources.has(glueOf(dir)) !== (dir === expected)) {
         console.error(`build-js: dist/${b.out} ${dir === expected ? 'lacks' : 'bundles'} the ${dir} Wasm glue`);
         process.exit(1);
