@@ -68,6 +68,8 @@ function dropAsyncInit(js, dir) {
 
 wrapGlue(join(bindgen, 'client'), 'vinr');
 wrapGlue(join(bindgen, 'webhooks'), 'vinr_webhooks');
+// The edge build without the host HMAC parameter, inlined by the browser entry (build.sh says why).
+wrapGlue(join(bindgen, 'webhooks-inline'), 'vinr_webhooks');
 wrapGlue(join(bindgen, 'engine'), 'vinr_engine');
 // Not shipped: the glue of the tests' and benchmarks' Wasm (tests/js/panic.test.mjs and
 // benches/settlement-wasm.mjs import it from target/bindgen/test-hooks/).
@@ -108,6 +110,7 @@ const common = {
 /** What `#wasm-base64`/`#engine-wasm-base64` resolve to in the inline entries. */
 const inlineAlias = {
   client: { '#wasm-base64': join(bindgen, 'client/vinr_bg.wasm') },
+  webhooks: { '#webhooks-core': join(bindgen, 'webhooks-inline/core.js') },
   engine: { '#engine-wasm-base64': join(bindgen, 'engine/vinr_engine_bg.wasm') },
 };
 
@@ -117,7 +120,7 @@ const hexWasm = {
   setup(build) {
     build.onResolve({ filter: /^#webhooks-wasm-hex$/ }, () => ({ path: 'webhooks-wasm-hex', namespace: 'hex-wasm' }));
     build.onLoad({ filter: /.*/, namespace: 'hex-wasm' }, () => ({
-      contents: `export default ${JSON.stringify(readFileSync(join(bindgen, 'webhooks/vinr_webhooks_bg.wasm')).toString('hex'))};`,
+      contents: `export default ${JSON.stringify(readFileSync(join(bindgen, 'webhooks-inline/vinr_webhooks_bg.wasm')).toString('hex'))};`,
       loader: 'js',
     }));
   },
@@ -281,8 +284,9 @@ function checkEntryGlue() {
   for (const b of builds) {
     const map = JSON.parse(readFileSync(join(dist, `${b.out}.map`), 'utf8'));
     const sources = new Set(map.sources.map((s) => join(dist, s)));
-    const expected = /^(sandbox|settlement)-/.test(b.out) ? 'engine' : b.out.startsWith('webhooks-') ? 'webhooks' : 'client';
-    for (const dir of ['client', 'webhooks', 'engine', 'test-hooks']) {
+    const webhooks = b.inlineWasm === 'webhooks' ? 'webhooks-inline' : 'webhooks';
+    const expected = /^(sandbox|settlement)-/.test(b.out) ? 'engine' : b.out.startsWith('webhooks-') ? webhooks : 'client';
+    for (const dir of ['client', 'webhooks', 'webhooks-inline', 'engine', 'test-hooks']) {
       if (sources.has(glueOf(dir)) !== (dir === expected)) {
         console.error(`build-js: dist/${b.out} ${dir === expected ? 'lacks' : 'bundles'} the ${dir} Wasm glue`);
         process.exit(1);

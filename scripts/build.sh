@@ -30,6 +30,7 @@ WASM_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrappin
 #   rustflags=…      extra rustflags (target features)
 #   features=…       cargo features
 #   names=keep       keep the `name` section, so that a panic's stack names Rust functions
+#   default-features=no  build without the package's default features
 # Extra rustflags go through RUSTFLAGS into a target directory of their own, so that alternating
 # builds with and without them never invalidate each other's cache. Extra features do too: a
 # cdylib's file name carries no hash, so two feature sets of one package in one target directory
@@ -37,7 +38,7 @@ WASM_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrappin
 build_wasm() {
   local package="$1" artifact="$2" outdir="$3"
   shift 3
-  local opt=-Os release_profile=release extra="" features="" names=strip arg
+  local opt=-Os release_profile=release extra="" features="" names=strip no_default="" arg
   for arg in "$@"; do
     case "$arg" in
       opt=*) opt="${arg#opt=}" ;;
@@ -45,11 +46,13 @@ build_wasm() {
       rustflags=*) extra="${arg#rustflags=}" ;;
       features=*) features="${arg#features=}" ;;
       names=keep) names=keep ;;
+      default-features=no) no_default=1 ;;
       *) echo "build_wasm: unknown option $arg" >&2; exit 2 ;;
     esac
   done
   local cargo_flags=(--locked --target wasm32-unknown-unknown -p "$package")
   [ -n "$features" ] && cargo_flags+=(--features "$features")
+  [ -n "$no_default" ] && cargo_flags+=(--no-default-features)
   local built="$profile"
   local target_dir="$ROOT/target" rustflags="${RUSTFLAGS:-}" opt_features=()
   [ -n "$features" ] && target_dir="$ROOT/target/features-$(printf '%s' "$features" | tr -c 'a-z0-9' '-')"
@@ -58,6 +61,8 @@ build_wasm() {
     rustflags="$rustflags $extra"
     [[ "$extra" == *simd128* ]] && opt_features+=(--enable-simd)
   fi
+  # Like a feature set, the build without default features needs a target directory of its own.
+  [ -n "$no_default" ] && target_dir="$target_dir-nodefault"
   if [ "$profile" = release ]; then
     cargo_flags+=(--profile "$release_profile")
     built="$release_profile"
@@ -97,6 +102,10 @@ build_wasm vinr-engine-wasm vinr_engine "$OUT/engine" opt=-O3 profile=engine nam
 # Firefox 89+, Safari 16.4+). Its profile `edge` is opt-level "z" but for sha2/hmac at 3: measured
 # 15.7 KB of Wasm against 16.1 KB with everything at "z", and ~2% faster verification.
 build_wasm vinr-webhooks-wasm vinr_webhooks "$OUT/webhooks" opt=-O3 rustflags="-C target-feature=+simd128" profile=edge
+# The same without its `host-hmac` feature (the exports' host HMAC parameter, ~1.6 KB, which only
+# the Node entries use): the copy the browser/Deno/bundler entry inlines, which the budget measures.
+build_wasm vinr-webhooks-wasm vinr_webhooks "$OUT/webhooks-inline" opt=-O3 rustflags="-C target-feature=+simd128" profile=edge \
+  default-features=no
 # Not shipped: the client core plus the tests' and benchmarks' exports (feature `test-hooks`:
 # a panic on demand for tests/js/panic.test.mjs, the netting benchmark's Wasm half for
 # benches/settlement-wasm.mjs), built like the client core.

@@ -1,29 +1,27 @@
-//! The host interface: everything the core needs from the outside world.
+//! The host interface: what the core gets from the outside world, and nothing else.
 //!
-//! The core never reads a clock, draws randomness, touches a disk or opens a socket by
-//! itself; that keeps it deterministic and lets one Wasm build run in Node, browsers and edge
-//! workers alike. The host hands those capabilities in through these traits:
+//! The core reads no clock, draws no randomness, touches no disk and opens no socket by itself;
+//! that keeps it deterministic and lets one Wasm build run in Node, browsers and edge workers
+//! alike. What crosses from the host, and how:
 //!
-//! - in the Wasm bindings, [`Clock`] is backed by JavaScript's `Date.now()`, [`RandomSource`]
-//!   by `crypto.getRandomValues`, [`Storage`] by the storage adapter the app configured and
-//!   [`Transport`] by `fetch` (or a custom transport);
-//! - in tests and in the sandbox, by the deterministic implementations in this module
-//!   ([`ManualClock`], [`SeededRandom`], [`MemoryStorage`]), so a run can be replayed exactly.
+//! - **Time** is a value, not a capability: every call that needs it takes `now` (Unix
+//!   seconds or milliseconds, or a `DateTime`), which the JS layer reads from `Date.now()` or a
+//!   caller's test clock. The sandbox keeps its simulated clock in its own state.
+//! - **Randomness** comes through [`RandomSource`]: `crypto.getRandomValues` in the package
+//!   (`src/wasm/host.rs`), or a seeded source the app hands in; [`SeededRandom`] in tests and in
+//!   the sandbox, so a run can be replayed exactly.
+//! - **HMAC-SHA256** of a webhook payload may come through [`PayloadMac`]: the Node entries
+//!   hand in `node:crypto`'s, faster than the core's own
+//!   ([`CoreMac`](crate::webhook::CoreMac)), which every other runtime uses.
+//! - **Storage** is not a capability either: the sandbox returns the change records each
+//!   request wrote, and the JS layer's storage adapter keeps them (see [`crate::sandbox`]).
+//! - **The network** never reaches the core: the client's transport is a JS `fetch`, and the
+//!   sandbox is a pure function of its state and one request.
 //!
 //! The traits carry no `Send`/`Sync` bounds: Wasm is single-threaded and JS handles are not
 //! thread-safe anyway.
 
-use std::collections::BTreeMap;
-use std::ops::Bound;
-
-use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
-use thiserror::Error;
-
-/// The current time, as the host sees it.
-pub trait Clock {
-    fn now(&self) -> DateTime<Utc>;
-}
+use crate::webhook::WebhookSecret;
 
 /// A source of random bytes.
 ///
@@ -34,159 +32,17 @@ pub trait RandomSource {
     fn fill_bytes(&mut self, dest: &mut [u8]);
 }
 
-/// A key-value store for the sandbox's state and the client's caches.
+/// HMAC-SHA256 of the webhook payload being signed or verified.
 ///
-/// Keys are UTF-8 strings; values are opaque bytes (the core decides the encoding).
-pub trait Storage {
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError>;
-    fn put(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError>;
-    /// Deleting a key that does not exist is not an error.
-    fn delete(&mut self, key: &str) -> Result<(), StorageError>;
-    /// All keys that start with `prefix`, in ascending byte order.
-    fn keys_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StorageError>;
-}
-
-/// Sends one HTTP request and returns the response, whatever its status.
-///
-/// A non-2xx status is a successful exchange, not a [`TransportError`]; the error is only for
-/// when no response arrived at all.
-pub trait Transport {
-    fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, TransportError>;
-}
-
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum StorageError {
-    #[error("storage backend failed: {message}")]
-    Backend { message: String },
-    #[error("storage quota exceeded")]
-    QuotaExceeded,
-}
-
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum TransportError {
-    #[error("network error: {message}")]
-    Network { message: String },
-    #[error("request timed out")]
-    Timeout,
-    #[error("request aborted")]
-    Aborted,
-}
-
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum ClockError {
-    /// Simulated time only moves forward: schedules, deadlines and retries that already fired
-    /// could not be un-fired.
-    #[error("the clock cannot move backwards")]
-    Backwards,
-    #[error("the clock would leave the representable range")]
-    OutOfRange,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Method {
-    Get,
-    Post,
-    Delete,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-impl std::fmt::Display for Method {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HttpRequest {
-    pub method: Method,
-    pub url: String,
-    /// A list, not a map: HTTP allows repeated headers and their order can matter.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl HttpRequest {
-    /// The first header called `name`, compared case-insensitively as HTTP requires.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HttpResponse {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl HttpResponse {
-    /// The first header called `name`, compared case-insensitively as HTTP requires.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
-    }
-}
-
-/// The first header called `name`, compared case-insensitively as HTTP requires, in a list of
-/// name/value pairs of any string type.
-pub(crate) fn find_header<'a, K: AsRef<str>, V: AsRef<str>>(
-    headers: &'a [(K, V)],
-    name: &str,
-) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_ref())
-}
-
-/// A clock that stands still until told to move, and then only forwards.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManualClock {
-    now: DateTime<Utc>,
-}
-
-impl ManualClock {
-    pub fn new(start: DateTime<Utc>) -> Self {
-        ManualClock { now: start }
-    }
-
-    /// Moves the clock forward by `by`. A negative duration is refused; zero is a no-op.
-    pub fn advance(&mut self, by: Duration) -> Result<(), ClockError> {
-        if by < Duration::zero() {
-            return Err(ClockError::Backwards);
-        }
-        self.now = self
-            .now
-            .checked_add_signed(by)
-            .ok_or(ClockError::OutOfRange)?;
-        Ok(())
-    }
-
-    /// Jumps to `to`, which must not be earlier than the current time.
-    pub fn set(&mut self, to: DateTime<Utc>) -> Result<(), ClockError> {
-        if to < self.now {
-            return Err(ClockError::Backwards);
-        }
-        self.now = to;
-        Ok(())
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.now
-    }
+/// The payload belongs to the implementation: the core passes only the secret and the parts its
+/// scheme puts before the payload (`"<t>", "."`, or `"<id>", ".", "<t>", "."` for Standard
+/// Webhooks), so a host with its own HMAC never copies the body into the core. What the MAC is
+/// compared with, and when a message is accepted, stays the core's decision.
+pub trait PayloadMac {
+    /// HMAC-SHA256 keyed with `secret`'s key over the `prefix` parts and then the payload; `None`
+    /// if the host could not compute it. Nothing then verifies and nothing is signed: the host
+    /// reports its own error.
+    fn mac(&mut self, secret: &WebhookSecret, prefix: &[&[u8]]) -> Option<[u8; 32]>;
 }
 
 /// A deterministic, seedable generator: xoshiro256** seeded through SplitMix64.
@@ -248,96 +104,9 @@ impl RandomSource for SeededRandom {
     }
 }
 
-/// An in-memory [`Storage`]; a `BTreeMap` so prefix scans come out sorted for free.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MemoryStorage {
-    entries: BTreeMap<String, Vec<u8>>,
-}
-
-impl MemoryStorage {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-}
-
-impl Storage for MemoryStorage {
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
-        Ok(self.entries.get(key).cloned())
-    }
-
-    fn put(&mut self, key: &str, value: &[u8]) -> Result<(), StorageError> {
-        self.entries.insert(key.to_owned(), value.to_vec());
-        Ok(())
-    }
-
-    fn delete(&mut self, key: &str) -> Result<(), StorageError> {
-        self.entries.remove(key);
-        Ok(())
-    }
-
-    fn keys_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
-        Ok(self
-            .entries
-            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
-            .take_while(|(k, _)| k.starts_with(prefix))
-            .map(|(k, _)| k.clone())
-            .collect())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn t0() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 4, 15, 10, 30, 0).unwrap()
-    }
-
-    #[test]
-    fn manual_clock_advances_forward_only() {
-        let mut c = ManualClock::new(t0());
-        assert_eq!(c.now(), t0());
-        c.advance(Duration::hours(2)).unwrap();
-        assert_eq!(c.now(), t0() + Duration::hours(2));
-        c.advance(Duration::zero()).unwrap();
-        assert_eq!(c.now(), t0() + Duration::hours(2));
-        assert_eq!(c.advance(Duration::seconds(-1)), Err(ClockError::Backwards));
-        assert_eq!(c.now(), t0() + Duration::hours(2));
-    }
-
-    #[test]
-    fn manual_clock_set_refuses_the_past() {
-        let mut c = ManualClock::new(t0());
-        assert_eq!(
-            c.set(t0() - Duration::milliseconds(1)),
-            Err(ClockError::Backwards)
-        );
-        c.set(t0()).unwrap();
-        c.set(t0() + Duration::days(3)).unwrap();
-        assert_eq!(c.now(), t0() + Duration::days(3));
-    }
-
-    #[test]
-    fn manual_clock_overflow_is_an_error() {
-        let mut c = ManualClock::new(DateTime::<Utc>::MAX_UTC - Duration::seconds(1));
-        assert_eq!(c.advance(Duration::days(1)), Err(ClockError::OutOfRange));
-    }
-
-    #[test]
-    fn clock_is_object_safe() {
-        let c = ManualClock::new(t0());
-        let dynamic: &dyn Clock = &c;
-        assert_eq!(dynamic.now(), t0());
-    }
 
     #[test]
     fn seeded_random_is_deterministic_per_seed() {
@@ -377,58 +146,5 @@ mod tests {
         let b = r.next_u64();
         assert_ne!(a, b);
         assert_ne!(a, 0);
-    }
-
-    #[test]
-    fn memory_storage_crud_and_prefix_scan() {
-        let mut s = MemoryStorage::new();
-        assert!(s.is_empty());
-        s.put("pay/2", b"b").unwrap();
-        s.put("pay/1", b"a").unwrap();
-        s.put("re/1", b"r").unwrap();
-        s.put("pax", b"x").unwrap();
-        assert_eq!(s.get("pay/1").unwrap(), Some(b"a".to_vec()));
-        assert_eq!(s.get("missing").unwrap(), None);
-        assert_eq!(
-            s.keys_with_prefix("pay/").unwrap(),
-            vec!["pay/1".to_string(), "pay/2".to_string()]
-        );
-        assert_eq!(s.keys_with_prefix("").unwrap().len(), 4);
-        assert!(s.keys_with_prefix("zzz").unwrap().is_empty());
-        s.put("pay/1", b"a2").unwrap();
-        assert_eq!(s.get("pay/1").unwrap(), Some(b"a2".to_vec()));
-        s.delete("pay/1").unwrap();
-        s.delete("pay/1").unwrap();
-        assert_eq!(s.get("pay/1").unwrap(), None);
-        assert_eq!(s.len(), 3);
-    }
-
-    #[test]
-    fn headers_are_case_insensitive_and_first_wins() {
-        let req = HttpRequest {
-            method: Method::Post,
-            url: "https://sandbox.api.vinr.com/v1/payments".into(),
-            headers: vec![
-                ("Idempotency-Key".into(), "k1".into()),
-                ("idempotency-key".into(), "k2".into()),
-            ],
-            body: Vec::new(),
-        };
-        assert_eq!(req.header("IDEMPOTENCY-KEY"), Some("k1"));
-        assert_eq!(req.header("authorization"), None);
-        let resp = HttpResponse {
-            status: 200,
-            headers: vec![("Idempotent-Replayed".into(), "true".into())],
-            body: b"{}".to_vec(),
-        };
-        assert_eq!(resp.header("idempotent-replayed"), Some("true"));
-    }
-
-    #[test]
-    fn method_wire_names() {
-        assert_eq!(Method::Delete.to_string(), "DELETE");
-        assert_eq!(serde_json::to_string(&Method::Get).unwrap(), "\"GET\"");
-        let m: Method = serde_json::from_str("\"POST\"").unwrap();
-        assert_eq!(m, Method::Post);
     }
 }

@@ -2,6 +2,7 @@
  * The SDK's typed errors. Every error the SDK throws is a `VinrError`; catch a subclass to
  * handle one case. Messages never contain a secret key or webhook secret.
  */
+import type { WebhookCoreErrorCode } from './webhook-facts.js';
 
 /** What every SDK error carries. `code` is stable; `message` is for people. */
 export class VinrError extends Error {
@@ -65,21 +66,12 @@ export class VinrStorageError extends VinrError {
   }
 }
 
-/** Why `webhooks.verify` (or `verifyStandard`) refused a delivery. Stable: match on these. */
-export type SignatureVerificationErrorCode =
-  | 'missing_header'
-  | 'header_too_large'
-  | 'malformed_header'
-  | 'missing_timestamp'
-  | 'invalid_timestamp'
-  | 'no_supported_signature'
-  | 'signature_mismatch'
-  | 'timestamp_too_old'
-  | 'timestamp_too_new'
-  | 'invalid_secret'
-  | 'no_secret'
-  | 'invalid_payload_type'
-  | 'invalid_json';
+/**
+ * Why `webhooks.verify` (or `verifyStandard`) refused a delivery. Stable: match on these. The
+ * core's codes (`WebhookCoreErrorCode`, generated from the Rust core), and two of the JS layer:
+ * a payload that is not the raw body, and a verified body that is not a JSON object.
+ */
+export type SignatureVerificationErrorCode = WebhookCoreErrorCode | 'invalid_payload_type' | 'invalid_json';
 
 /**
  * A webhook delivery failed verification: answer it with a 400 and do not act on it. `code` says

@@ -2,16 +2,35 @@
  * Webhook verification and signing: the one implementation behind both `vinr.webhooks` (full
  * SDK) and `@vinr/sdk/webhooks` (the webhook-only edge entry). Each passes a `WebhookRunner`
  * that calls into its own Wasm build; both builds export the same status-number functions
- * (`src/webhook/status.rs`), so option parsing, payload handling and error mapping live here
- * once.
+ * (`src/webhook/status.rs`), so option parsing and payload handling live here once. The core
+ * decides every failure of a header or a secret and reports it as one number; this module
+ * fills in that code's message and knows of the core only what `webhook-facts.ts` (generated
+ * from it, the message templates included) says.
  */
-import { SignatureVerificationError, VinrConfigurationError, type SignatureVerificationErrorCode } from './errors.js';
+import { SignatureVerificationError, VinrConfigurationError } from './errors.js';
+import {
+  DEFAULT_TOLERANCE,
+  ERROR_CODES,
+  HEADERS,
+  MAX_HEADER_BYTES,
+  MESSAGES,
+  MIN_SECRET_BYTES,
+  PROBLEMS,
+  REASONS,
+  SECRET_SEPARATOR,
+  SIGNATURE_HEADER,
+  STANDARD_ID_HEADER,
+  STANDARD_SIGNATURE_HEADER,
+  STANDARD_TIMESTAMP_HEADER,
+  type WebhookCoreErrorCode,
+} from './webhook-facts.js';
 import type { Event } from './api-types.js';
 
 /**
  * The functions both Wasm builds export (`webhook_wasm_exports!` in `src/webhook/status.rs`).
  * Payloads travel in a buffer from `webhookAlloc` that this module fills directly in linear
- * memory (one copy, or one `encodeInto` for a string) and that the next call takes back.
+ * memory (one copy, or one `encodeInto` for a string) and that the next call takes back; or,
+ * when the host brings its own HMAC, they stay here and the core calls `host.mac` instead.
  */
 export interface WebhookCoreFunctions {
   webhookAlloc(cap: number): number;
@@ -25,6 +44,7 @@ export interface WebhookCoreFunctions {
     tolerance: number,
     ignoreTimestamp: boolean,
     now: number,
+    host: HostMac | undefined,
   ): number;
   webhookVerifyStandard(
     ptr: number,
@@ -37,8 +57,33 @@ export interface WebhookCoreFunctions {
     tolerance: number,
     ignoreTimestamp: boolean,
     now: number,
+    host: HostMac | undefined,
   ): number;
-  webhookSign(ptr: number, len: number, cap: number, secrets: string, timestamp: number): string;
+  webhookSign(ptr: number, len: number, cap: number, secrets: string, timestamp: number, host: HostMac | undefined): string;
+}
+
+/**
+ * What the core calls for each MAC when the host computes it (`node-hmac.ts`): `mac` reads the
+ * key and prefix at their addresses in linear memory and writes the 32 bytes at `out`. It must
+ * not throw through Wasm (the call's buffers would leak): it returns false, and `done`, called
+ * once the core has returned, rethrows.
+ */
+export interface HostMac {
+  mac(key: number, keyLen: number, prefix: number, prefixLen: number, out: number): boolean;
+  done(): void;
+}
+
+/** Makes the `HostMac` of one call, over the payload it keeps and the instance's memory. */
+export type HostMacFactory = (memory: WebAssembly.Memory, payload: string | Uint8Array) => HostMac;
+
+let hostMac: HostMacFactory | undefined;
+
+/**
+ * Has the core take its HMAC from the host (`node-hmac.ts`, in the Node entries only) instead of
+ * computing it in Wasm. Idempotent: the first one wins.
+ */
+export function provideHostMac(factory: HostMacFactory): void {
+  hostMac ??= factory;
 }
 
 /** Runs `fn` against a live Wasm instance, translating a trap or panic into `VinrInternalError`. */
@@ -114,27 +159,6 @@ export interface WebhookFunctions {
   generateTestHeader(options: GenerateTestHeaderOptions): string;
 }
 
-export const SIGNATURE_HEADER = 'x-vinr-signature';
-/** Same limit as the core's `MAX_HEADER_BYTES`, checked here before anything is encoded. */
-export const MAX_HEADER_BYTES = 8192;
-const DEFAULT_TOLERANCE = 300;
-
-/** Status number n (n ≥ 1) is CODES[n - 1]; the order of `ERROR_CODES` in the Rust core. */
-const CODES: readonly SignatureVerificationErrorCode[] = [
-  'missing_header',
-  'header_too_large',
-  'malformed_header',
-  'missing_timestamp',
-  'invalid_timestamp',
-  'no_supported_signature',
-  'signature_mismatch',
-  'timestamp_too_old',
-  'timestamp_too_new',
-  'invalid_secret',
-  'no_secret',
-];
-
-const INVALID_SECRET = 10;
 const KNOWN_VERIFY_OPTIONS: ReadonlySet<string> = new Set(['secret', 'tolerance', 'ignoreTimestamp', 'now']);
 const utf8 = /* @__PURE__ */ new TextEncoder();
 // `fatal`: a body that is not UTF-8 is not JSON, rather than JSON with U+FFFD in it.
@@ -150,13 +174,11 @@ export function createWebhookFunctions(run: WebhookRunner, defaultSecret: () => 
       const policy = readOptions(options, KNOWN_VERIFY_OPTIONS);
       const body = payloadOf(payload);
       const value = readHeader(header, SIGNATURE_HEADER);
-      checkSize(value, SIGNATURE_HEADER);
       const secrets = secretList(policy.secret ?? defaultSecret() ?? envSecret());
-      const status = run((c) => {
-        const [ptr, len, cap] = passPayload(c, body);
-        return c.webhookVerify(ptr, len, cap, value, secrets.joined, policy.tolerance, policy.ignoreTimestamp, policy.now);
-      });
-      if (status !== 0) throw failure(status, { run, secrets, header: SIGNATURE_HEADER, value, policy, standard: false });
+      const failed = run((c) =>
+        withPayload(c, body, (ptr, len, cap, host) => c.webhookVerify(ptr, len, cap, value, secrets.joined, policy.tolerance, policy.ignoreTimestamp, policy.now, host)),
+      );
+      if (failed !== 0) throw coreFailure(failed, secrets.count, policy);
       return parseEvent(body) as TEvent;
     },
 
@@ -168,26 +190,16 @@ export function createWebhookFunctions(run: WebhookRunner, defaultSecret: () => 
     ): TEvent {
       const policy = readOptions(options, KNOWN_STANDARD_OPTIONS);
       const body = payloadOf(payload);
-      if (typeof headers !== 'object' || headers === null) {
-        throw new SignatureVerificationError('verifyStandard needs the request headers (a Headers object or a headers record)', {
-          code: 'missing_header',
-        });
-      }
-      const id = readHeader(headers, 'webhook-id');
-      const timestamp = readHeader(headers, 'webhook-timestamp');
-      const signature = readHeader(headers, 'webhook-signature');
-      checkSize(id, 'webhook-id');
-      checkSize(timestamp, 'webhook-timestamp');
-      checkSize(signature, 'webhook-signature');
+      const id = readHeader(headers, STANDARD_ID_HEADER);
+      const timestamp = readHeader(headers, STANDARD_TIMESTAMP_HEADER);
+      const signature = readHeader(headers, STANDARD_SIGNATURE_HEADER);
       const secrets = secretList(secret);
-      const status = run((c) => {
-        const [ptr, len, cap] = passPayload(c, body);
-        return c.webhookVerifyStandard(ptr, len, cap, id, timestamp, signature, secrets.joined, policy.tolerance, policy.ignoreTimestamp, policy.now);
-      });
-      if (status !== 0) {
-        const header = id.trim() === '' ? 'webhook-id' : 'webhook-signature';
-        throw failure(status, { run, secrets, header, value: timestamp, policy, standard: true });
-      }
+      const failed = run((c) =>
+        withPayload(c, body, (ptr, len, cap, host) =>
+          c.webhookVerifyStandard(ptr, len, cap, id, timestamp, signature, secrets.joined, policy.tolerance, policy.ignoreTimestamp, policy.now, host),
+        ),
+      );
+      if (failed !== 0) throw coreFailure(failed, secrets.count, policy);
       return parseEvent(body) as TEvent;
     },
 
@@ -198,13 +210,15 @@ export function createWebhookFunctions(run: WebhookRunner, defaultSecret: () => 
       const body = payloadOf(options.payload);
       const secrets = secretList(options.secret);
       const timestamp = options.timestamp === undefined ? nowSeconds() : seconds(options.timestamp, 'timestamp');
-      const header = run((c) => {
-        const [ptr, len, cap] = passPayload(c, body);
-        return c.webhookSign(ptr, len, cap, secrets.joined, timestamp);
-      });
-      // Empty means a secret is invalid (the list is not empty).
-      if (header === '') throw failure(INVALID_SECRET, { run, secrets, header: SIGNATURE_HEADER, value: '', policy: undefined, standard: false });
-      return header;
+      const header = run((c) => withPayload(c, body, (ptr, len, cap, host) => c.webhookSign(ptr, len, cap, secrets.joined, timestamp, host)));
+      if (header !== '') return header;
+      // Signing fails only on an invalid secret (the list is not empty): verifying with the
+      // same list reports which, before it looks at the header.
+      throw coreFailure(
+        run((c) => c.webhookVerify(0, 0, 0, 't=1,v1=x', secrets.joined, 0, true, 0, undefined)),
+        secrets.count,
+        undefined,
+      );
     },
   };
 }
@@ -277,15 +291,22 @@ function payloadOf(payload: WebhookPayload): string | Uint8Array {
 const memories = /* @__PURE__ */ new WeakMap<WebhookCoreFunctions, WebAssembly.Memory>();
 
 /**
- * Copies (bytes) or encodes (a string, UTF-8, straight into linear memory) the payload into a
- * fresh `webhookAlloc` buffer; returns its address, length and capacity for the next call, which
- * frees it. Nothing between this and that call can throw.
+ * Calls `fn` with the payload where the core takes it: with the host's HMAC, kept here (no
+ * buffer); else copied (bytes) or encoded (a string, UTF-8, straight into linear memory) into a
+ * fresh `webhookAlloc` buffer, whose address, length and capacity `fn` passes to the core, which
+ * frees it. Nothing between the allocation and that call can throw.
  */
-function passPayload(c: WebhookCoreFunctions, body: string | Uint8Array): [number, number, number] {
+function withPayload<T>(c: WebhookCoreFunctions, body: string | Uint8Array, fn: (ptr: number, len: number, cap: number, host: HostMac | undefined) => T): T {
   let memory = memories.get(c);
   if (memory === undefined) {
     memory = c.webhookMemory();
     memories.set(c, memory);
+  }
+  if (hostMac !== undefined) {
+    const host = hostMac(memory, body);
+    const result = fn(0, 0, 0, host);
+    host.done();
+    return result;
   }
   if (typeof body === 'string') {
     // A UTF-16 unit never takes more than 3 UTF-8 bytes.
@@ -293,15 +314,24 @@ function passPayload(c: WebhookCoreFunctions, body: string | Uint8Array): [numbe
     const ptr = c.webhookAlloc(cap);
     // `buffer` is read after the allocation, which may have grown (and replaced) it.
     const { written } = utf8.encodeInto(body, new Uint8Array(memory.buffer, ptr, cap));
-    return [ptr, written, cap];
+    return fn(ptr, written, cap, undefined);
   }
   const ptr = c.webhookAlloc(body.length);
   new Uint8Array(memory.buffer, ptr, body.length).set(body);
-  return [ptr, body.length, body.length];
+  return fn(ptr, body.length, body.length, undefined);
 }
 
-/** The header's value ('' when absent): a string as is, or looked up in headers. */
+/**
+ * The header's value ('' when absent): a string as is, or looked up in headers. A value over
+ * the core's limit is cut to one character more than the limit, which the core still refuses
+ * as too large, so that an oversized header costs no more than that to pass into Wasm.
+ */
 function readHeader(source: SignatureHeaderSource, name: string): string {
+  const value = headerValue(source, name);
+  return value.length > MAX_HEADER_BYTES ? value.slice(0, MAX_HEADER_BYTES + 1) : value;
+}
+
+function headerValue(source: SignatureHeaderSource, name: string): string {
   if (typeof source === 'string') return source;
   if (source === null || source === undefined) return '';
   if (typeof source !== 'object') {
@@ -323,16 +353,11 @@ function readHeader(source: SignatureHeaderSource, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-function checkSize(value: string, name: string): void {
-  // `length` counts UTF-16 units, never more than the UTF-8 bytes; the core checks bytes too.
-  if (value.length > MAX_HEADER_BYTES) {
-    throw new SignatureVerificationError(`${name} header over the ${MAX_HEADER_BYTES}-byte limit; not parsed`, { code: 'header_too_large' });
-  }
-}
-
 interface Secrets {
-  list: readonly string[];
+  /** As the core takes them: one string, `SECRET_SEPARATOR` between them. */
   joined: string;
+  /** How many the core sees (it skips empty ones). */
+  count: number;
 }
 
 function secretList(input: WebhookSecretInput | undefined): Secrets {
@@ -344,19 +369,18 @@ function secretList(input: WebhookSecretInput | undefined): Secrets {
     );
   }
   list.forEach((s, i) => {
-    // Secrets cross into Wasm space-separated (see status.rs), so a space could split one
-    // secret into two; base64 has none, so such a secret is invalid anyway.
-    if (typeof s !== 'string' || s.includes(' ')) throw invalidSecret(i, list.length, typeof s === 'string' ? 'it contains a space' : `it is ${typeof s}`);
+    // The separator inside a secret would split it in two on the way in; base64 has none, so
+    // such a secret is invalid anyway. What is not a string never reaches the core.
+    if (typeof s !== 'string' || s.includes(SECRET_SEPARATOR)) {
+      const which = list.length > 1 ? `secret ${i + 1} of ${list.length}` : 'the webhook secret';
+      const why = typeof s === 'string' ? 'it contains a space' : `it is ${typeof s}`;
+      throw new SignatureVerificationError(`${which} is invalid (${why}); copy the whsec_… secret from the dashboard, without quotes or whitespace`, {
+        code: 'invalid_secret',
+      });
+    }
   });
   const strings = list as readonly string[];
-  return { list: strings, joined: strings.length === 1 ? (strings[0] as string) : strings.join(' ') };
-}
-
-function invalidSecret(index: number, count: number, why: string): SignatureVerificationError {
-  const which = count > 1 ? `secret ${index + 1} of ${count}` : 'the webhook secret';
-  return new SignatureVerificationError(`${which} is invalid (${why}); copy the whsec_… secret from the dashboard, without quotes or whitespace`, {
-    code: 'invalid_secret',
-  });
+  return { joined: strings.join(SECRET_SEPARATOR), count: strings.filter((s) => s !== '').length };
 }
 
 /** `VINR_WEBHOOK_SECRET` where the runtime has an environment; never throws. */
@@ -374,58 +398,35 @@ function envSecret(): string | undefined {
   }
 }
 
-interface FailureContext {
-  run: WebhookRunner;
-  secrets: Secrets;
-  /** The header the failure is about. */
-  header: string;
-  /** The header value holding the timestamp, read again only to word a time error. */
-  value: string;
-  policy: Policy | undefined;
-  standard: boolean;
+/**
+ * The error for a failure the core reported: `status + 16 × detail`, where the detail carries
+ * what only the core knows (see `encode` in status.rs, whose vectors the tests replay), and
+ * `secrets` and `policy` the rest. Runs only on failure.
+ */
+function coreFailure(report: number, secrets: number, policy: Policy | undefined): SignatureVerificationError {
+  const index = (report % 16) - 1;
+  const detail = Math.floor(report / 16);
+  const code = ERROR_CODES[index] as WebhookCoreErrorCode;
+  const now = policy?.now ?? 0;
+  const position = Math.floor(detail / 64);
+  const values: Record<string, string> = {
+    header: HEADERS[detail % 4] ?? '',
+    limit: String(MAX_HEADER_BYTES),
+    reason: REASONS[code === 'missing_timestamp' ? detail : Math.floor(detail / 4)] ?? '',
+    secrets: String(secrets),
+    timestamp: String(code === 'timestamp_too_old' ? now - detail : now + detail),
+    age: String(detail),
+    ahead: String(detail),
+    tolerance: String(policy?.tolerance ?? DEFAULT_TOLERANCE),
+    which: secrets > 1 ? ` ${position} of ${secrets}` : '',
+    problem: fill(PROBLEMS[detail % 4] ?? '', { len: String(Math.floor(detail / 4) % 16), min: String(MIN_SECRET_BYTES) }),
+  };
+  return new SignatureVerificationError(fill(MESSAGES[index] ?? '', values), { code });
 }
 
-/** The error for a status number. Runs only on failure, so it may spend time on the wording. */
-function failure(status: number, ctx: FailureContext): SignatureVerificationError {
-  const code = CODES[status - 1] ?? 'malformed_header';
-  if (code === 'invalid_secret') {
-    // Which one: a lone secret fails verification with this same status before anything else.
-    const { list } = ctx.secrets;
-    const bad = list.findIndex((s) => ctx.run((c) => (ctx.standard ? c.webhookVerifyStandard(0, 0, 0, 'x', '1', 'v1,x', s, 0, true, 0) : c.webhookVerify(0, 0, 0, 't=1,v1=x', s, 0, true, 0))) === status);
-    return invalidSecret(Math.max(bad, 0), list.length, 'it is not ' + (ctx.standard ? '' : 'whsec_ plus ') + 'base64 of 16 bytes or more');
-  }
-  return new SignatureVerificationError(message(code, ctx), { code });
-}
-
-function message(code: SignatureVerificationErrorCode, { header, standard, secrets, value, policy }: FailureContext): string {
-  switch (code) {
-    case 'missing_header':
-      return `missing ${header} header: not a signed VINR webhook, or a proxy dropped the header`;
-    case 'header_too_large':
-      return `${header} header over the ${MAX_HEADER_BYTES}-byte limit; not parsed`;
-    case 'malformed_header':
-      return `malformed ${header} header: expected ` + (standard ? 'space-separated v1,<base64> entries' : 't=<unix seconds>,v1=<64 lowercase hex>[,v1=…]');
-    case 'missing_timestamp':
-      return standard ? 'missing webhook-timestamp header' : `no t=<unix seconds> entry in ${header}`;
-    case 'invalid_timestamp':
-      return 'invalid timestamp: expected Unix seconds as plain digits';
-    case 'no_supported_signature':
-      return `${header} has no v1 signature (only unknown schemes); upgrade the SDK if the sender uses a newer one`;
-    case 'signature_mismatch':
-      return `no signature matches the ${secrets.list.length} secret(s) given: check the secret is this endpoint's (and mode's), and that the payload is the raw body, byte for byte, not re-serialised JSON`;
-    case 'timestamp_too_old':
-    case 'timestamp_too_new': {
-      const t = Number((standard ? /^\s*(\d+)/ : /(?:^|,)[ \t]*t=(\d+)/).exec(value)?.[1]);
-      const now = policy?.now ?? nowSeconds();
-      const old = code === 'timestamp_too_old';
-      return (
-        `timestamp ${t} is ${old ? `${now - t} s old` : `${t - now} s in the future`}, outside the ${policy?.tolerance ?? DEFAULT_TOLERANCE} s tolerance (` +
-        (old ? 'a replay, a late retry of a stored request, or a slow clock here)' : "is this machine's clock behind?)")
-      );
-    }
-    default:
-      return 'no webhook secret given';
-  }
+/** `template` with each `{name}` replaced by `values[name]`, as the core's `Display` does. */
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
 }
 
 /** The verified body as JSON; must be an object (every VINR event is). */

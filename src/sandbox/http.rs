@@ -7,7 +7,6 @@
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-use crate::host::find_header;
 
 /// Bodies above this are refused with 413 before any parsing.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -223,9 +222,28 @@ fn json_depth_exceeds(body: &[u8], limit: usize) -> bool {
     false
 }
 
+/// The first header called `name`, compared case-insensitively as HTTP requires, in a list of
+/// name/value pairs of any string type.
+pub(crate) fn find_header<'a, K: AsRef<str>, V: AsRef<str>>(
+    headers: &'a [(K, V)],
+    name: &str,
+) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_ref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_are_case_insensitive_and_first_wins() {
+        let headers = [("Idempotency-Key", "k1"), ("idempotency-key", "k2")];
+        assert_eq!(find_header(&headers, "IDEMPOTENCY-KEY"), Some("k1"));
+        assert_eq!(find_header(&headers, "authorization"), None);
+    }
 
     #[test]
     fn targets_of_any_origin_reduce_to_path_and_query() {

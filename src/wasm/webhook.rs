@@ -3,8 +3,8 @@
 //! The exports come from [`crate::webhook_wasm_exports`], shared with the webhook-only edge
 //! build so the TypeScript layer drives both the same way. Unlike the other bindings they return
 //! status numbers instead of throwing (see [`crate::webhook::status`]): the edge build must not
-//! link the formatter, one JS mapping from status to `SignatureVerificationError` then serves
-//! both builds, and a failed verification — the path an attacker drives — formats nothing.
+//! link the formatter, and a failed verification — the path an attacker drives — words nothing
+//! until the JS layer asks `webhookFailure` for the code and message.
 
 use wasm_bindgen::prelude::*;
 
@@ -15,7 +15,8 @@ use crate::webhook::WebhookSecret;
 // The macro's exports name `alloc::string::String`, as the edge crate is `no_std`.
 extern crate alloc;
 
-crate::webhook_wasm_exports!();
+// With the host HMAC: the Node entries hand in node:crypto's (js/src/node-hmac.ts).
+crate::webhook_wasm_exports!(host);
 
 /// The instance's linear memory, so the JS layer can write payloads into `webhookAlloc` buffers.
 #[wasm_bindgen(js_name = webhookMemory)]

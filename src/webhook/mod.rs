@@ -1,4 +1,8 @@
-//! Signing and verifying VINR webhooks, synchronously and without a host crypto API.
+//! Signing and verifying VINR webhooks, synchronously on every runtime.
+//!
+//! The core computes the HMAC-SHA256 itself ([`CoreMac`]) unless the host brings its own
+//! through [`PayloadMac`] (the Node entries do, with `node:crypto`): either way the header
+//! grammar, the rotation, the constant-time comparison and the time policy are decided here.
 //!
 //! # The `x-vinr-signature` scheme
 //!
@@ -44,10 +48,14 @@ mod tests;
 
 pub use secret::{WebhookSecret, GENERATED_SECRET_BYTES, MIN_SECRET_BYTES, SECRET_PREFIX};
 pub(crate) use signature::to_hex;
-pub use signature::{sign, sign_hex, signature_header, verify};
-pub use standard::{sign_standard, standard_signature_header, verify_standard};
+pub use signature::{sign, sign_hex, signature_header, signature_header_with, verify, verify_with};
+pub use standard::{
+    sign_standard, standard_signature_header, verify_standard, verify_standard_with,
+};
 
-use core::fmt;
+use hmac::Mac;
+
+use crate::host::PayloadMac;
 
 /// Name of the VINR signature header.
 pub const SIGNATURE_HEADER: &str = "x-vinr-signature";
@@ -96,76 +104,62 @@ pub enum SecretProblem {
     },
 }
 
-impl fmt::Display for SecretProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::MissingPrefix => f.write_str("it does not start with `whsec_`"),
-            Self::NotBase64 => f.write_str(
-                "the part after `whsec_` is not standard base64 (A-Z a-z 0-9 + /, optional = padding, no whitespace)",
-            ),
-            Self::TooShort { len } => write!(
-                f,
-                "it decodes to {len} bytes, fewer than the minimum of {MIN_SECRET_BYTES}"
-            ),
-        }
-    }
-}
-
 /// Every way signing or verification can fail. [`code`](Self::code) is stable; messages may
 /// be reworded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// The messages are data, not format strings: [`MESSAGES`], [`REASONS`] and [`PROBLEMS`] are
+/// templates that `Display` fills in here and that the JS layer fills in from the copy generated
+/// from them (`js/src/webhook-facts.ts`), with the values the Wasm reports as one number
+/// (`status.rs`). So the wording has one source, and the size-budgeted edge Wasm carries none of
+/// it and no formatter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 #[non_exhaustive]
 pub enum WebhookError {
     /// The signature header (or a required Standard Webhooks header) is absent or empty.
-    #[error("missing {header} header: the request is not a signed webhook, or a proxy dropped the header")]
     MissingHeader {
         /// Name of the absent header.
         header: &'static str,
     },
     /// The header is longer than [`MAX_HEADER_BYTES`]; nothing was parsed.
-    #[error("{header} header is {len} bytes, over the {limit}-byte limit; it was not parsed")]
     HeaderTooLarge {
         /// Name of the header.
         header: &'static str,
-        /// Its length in bytes.
+        /// Its length in bytes (the message leaves it out: the JS layer passes at most
+        /// `limit + 1` characters of an oversized header into Wasm, so only the core's native
+        /// callers know it).
         len: usize,
         /// The limit, [`MAX_HEADER_BYTES`].
         limit: usize,
     },
     /// The header does not follow the grammar of its scheme.
-    #[error("malformed {header} header: {reason}")]
     MalformedHeader {
         /// Name of the header.
         header: &'static str,
-        /// What is wrong, in words.
-        reason: &'static str,
+        /// What is wrong.
+        reason: Reason,
     },
     /// There is no timestamp (`t=` entry, or `webhook-timestamp` header).
-    #[error("missing timestamp: expected {expected}")]
     MissingTimestamp {
-        /// What was expected, in words.
-        expected: &'static str,
+        /// What was expected.
+        expected: Reason,
     },
     /// The timestamp is not a canonical non-negative decimal that fits in 64 bits.
-    #[error("invalid timestamp in {header}: expected Unix seconds as plain decimal digits (no sign, no leading zeros)")]
     InvalidTimestamp {
         /// Where the timestamp was read.
         header: &'static str,
     },
     /// The header is well-formed but carries no signature of a scheme this verifier knows.
-    #[error("{header} carries no v1 signature (only unknown schemes); upgrade the SDK if the sender uses a newer scheme")]
     NoSupportedSignature {
         /// Name of the header.
         header: &'static str,
     },
     /// No signature matches any of the secrets.
-    #[error("no signature matches the {secrets} secret(s) given: check that the secret belongs to this endpoint and mode, and that the payload is the raw request body, byte for byte, not re-serialised JSON")]
     SignatureMismatch {
         /// How many secrets were tried.
         secrets: usize,
     },
     /// The (authentic) message was signed longer ago than the tolerance allows.
-    #[error("timestamp {timestamp} is {age} s old, outside the {tolerance} s tolerance (a replay, a late retry of a stored request, or a slow clock here)")]
     TimestampTooOld {
         /// The signed timestamp.
         timestamp: i64,
@@ -175,7 +169,6 @@ pub enum WebhookError {
         tolerance: u64,
     },
     /// The (authentic) message claims a time further in the future than the tolerance allows.
-    #[error("timestamp {timestamp} is {ahead} s in the future, outside the {tolerance} s tolerance (is this machine's clock behind?)")]
     TimestampTooNew {
         /// The signed timestamp.
         timestamp: i64,
@@ -185,35 +178,13 @@ pub enum WebhookError {
         tolerance: u64,
     },
     /// A secret could not be used.
-    #[error("invalid webhook secret: {0}")]
     InvalidSecret(SecretProblem),
     /// Verification or signing was asked for with an empty list of secrets.
-    #[error(
-        "no webhook secret given: pass the endpoint's whsec_… secret (or several, while rotating)"
-    )]
     NoSecret,
 }
 
-impl WebhookError {
-    /// Stable, machine-readable name of the case (the JS `SignatureVerificationError.code`).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::MissingHeader { .. } => "missing_header",
-            Self::HeaderTooLarge { .. } => "header_too_large",
-            Self::MalformedHeader { .. } => "malformed_header",
-            Self::MissingTimestamp { .. } => "missing_timestamp",
-            Self::InvalidTimestamp { .. } => "invalid_timestamp",
-            Self::NoSupportedSignature { .. } => "no_supported_signature",
-            Self::SignatureMismatch { .. } => "signature_mismatch",
-            Self::TimestampTooOld { .. } => "timestamp_too_old",
-            Self::TimestampTooNew { .. } => "timestamp_too_new",
-            Self::InvalidSecret(_) => "invalid_secret",
-            Self::NoSecret => "no_secret",
-        }
-    }
-}
-
-/// Every code [`WebhookError::code`] can return, for bindings that enumerate them.
+/// Every code [`WebhookError::code`] can return. The JS layer's `SignatureVerificationErrorCode`
+/// is generated from this list (see `status.rs`).
 pub const ERROR_CODES: [&str; 11] = [
     "missing_header",
     "header_too_large",
@@ -227,6 +198,191 @@ pub const ERROR_CODES: [&str; 11] = [
     "invalid_secret",
     "no_secret",
 ];
+
+/// The message of each code, in [`ERROR_CODES`] order. `{name}` stands for a value: `header`,
+/// `limit`, `reason` (a [`REASONS`] entry), `secrets`, `timestamp`, `age`, `ahead`, `tolerance`,
+/// `which` (` 2 of 3` for a secret of a list, else empty) and `problem` (a [`PROBLEMS`] entry).
+/// Never a secret or an expected signature.
+pub const MESSAGES: [&str; 11] = [
+    "missing {header} header: not a signed webhook, or a proxy dropped the header",
+    "{header} header over the {limit}-byte limit; not parsed",
+    "malformed {header} header: {reason}",
+    "missing timestamp: expected {reason}",
+    "invalid timestamp in {header}: expected Unix seconds as plain digits (no sign, no leading zero)",
+    "{header} has no v1 signature (only unknown schemes); upgrade the SDK if the sender uses a newer one",
+    "no signature matches the {secrets} secret(s) given: check the secret is this endpoint's (and mode's) and the payload is the raw body, byte for byte, not re-serialised JSON",
+    "timestamp {timestamp} is {age} s old, outside the {tolerance} s tolerance (a replay, a late retry, or a slow clock here)",
+    "timestamp {timestamp} is {ahead} s in the future, outside the {tolerance} s tolerance (is this machine's clock behind?)",
+    "invalid webhook secret{which}: {problem}",
+    "no webhook secret given",
+];
+
+/// What is wrong with a header ([`WebhookError::MalformedHeader`]) or where its timestamp was
+/// expected ([`WebhookError::MissingTimestamp`]); worded by [`REASONS`], in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    EmptyEntry,
+    NoEquals,
+    BadKey,
+    BadValue,
+    TwoTimestamps,
+    BadHexSignature,
+    NoComma,
+    NoUsableSignature,
+    BadMessageId,
+    TimestampEntry,
+    TimestampHeader,
+}
+
+/// The words of each [`Reason`], in its order.
+pub const REASONS: [&str; 11] = [
+    "empty entry (two commas in a row, or a trailing comma)",
+    "an entry has no `=`; expected key=value",
+    "an entry's key is empty or not letters, digits, _ and - (no spaces around =)",
+    "an entry's value is empty or has spaces or non-ASCII (spaces go only after a comma)",
+    "more than one t= entry",
+    "a v1 signature is not 64 lowercase hex digits",
+    "an entry has no `,`; expected space-separated v1,<base64> entries",
+    "no v1 signature is base64 of 32 bytes",
+    "the message id must be visible ASCII without spaces",
+    "a t=<unix seconds> entry in x-vinr-signature",
+    "a webhook-timestamp header",
+];
+
+/// The words of each [`SecretProblem`], in its order; `{len}` and `{min}` are
+/// [`SecretProblem::TooShort`]'s length and [`MIN_SECRET_BYTES`].
+pub const PROBLEMS: [&str; 3] = [
+    "it does not start with whsec_",
+    "it is not standard base64 (A-Z a-z 0-9 + /, optional = padding, no whitespace)",
+    "it decodes to {len} bytes, fewer than {min}",
+];
+
+impl WebhookError {
+    /// Stable, machine-readable name of the case (the JS `SignatureVerificationError.code`).
+    pub fn code(&self) -> &'static str {
+        ERROR_CODES[self.index()]
+    }
+
+    /// This case's position in [`ERROR_CODES`] and [`MESSAGES`].
+    pub(crate) fn index(&self) -> usize {
+        match self {
+            Self::MissingHeader { .. } => 0,
+            Self::HeaderTooLarge { .. } => 1,
+            Self::MalformedHeader { .. } => 2,
+            Self::MissingTimestamp { .. } => 3,
+            Self::InvalidTimestamp { .. } => 4,
+            Self::NoSupportedSignature { .. } => 5,
+            Self::SignatureMismatch { .. } => 6,
+            Self::TimestampTooOld { .. } => 7,
+            Self::TimestampTooNew { .. } => 8,
+            Self::InvalidSecret(_) => 9,
+            Self::NoSecret => 10,
+        }
+    }
+
+    /// The message for people: what failed and what to check.
+    pub fn message(&self) -> String {
+        self.message_naming(None)
+    }
+
+    /// [`message`](Self::message), naming an invalid secret's `position` in a list (1-based,
+    /// and the list's length).
+    pub(crate) fn message_naming(&self, position: Option<(usize, usize)>) -> String {
+        fill(MESSAGES[self.index()], |name| match (name, *self) {
+            ("header", Self::MissingHeader { header })
+            | ("header", Self::HeaderTooLarge { header, .. })
+            | ("header", Self::MalformedHeader { header, .. })
+            | ("header", Self::InvalidTimestamp { header })
+            | ("header", Self::NoSupportedSignature { header }) => header.to_owned(),
+            ("limit", Self::HeaderTooLarge { limit, .. }) => limit.to_string(),
+            ("reason", Self::MalformedHeader { reason, .. })
+            | ("reason", Self::MissingTimestamp { expected: reason }) => reason.text().to_owned(),
+            ("secrets", Self::SignatureMismatch { secrets }) => secrets.to_string(),
+            ("timestamp", Self::TimestampTooOld { timestamp, .. })
+            | ("timestamp", Self::TimestampTooNew { timestamp, .. }) => timestamp.to_string(),
+            ("age", Self::TimestampTooOld { age, .. }) => age.to_string(),
+            ("ahead", Self::TimestampTooNew { ahead, .. }) => ahead.to_string(),
+            ("tolerance", Self::TimestampTooOld { tolerance, .. })
+            | ("tolerance", Self::TimestampTooNew { tolerance, .. }) => tolerance.to_string(),
+            ("which", _) => position.map_or_else(String::new, |(i, n)| format!(" {i} of {n}")),
+            ("problem", Self::InvalidSecret(problem)) => problem.message(),
+            _ => String::new(),
+        })
+    }
+}
+
+impl Reason {
+    /// Its words, from [`REASONS`].
+    pub fn text(self) -> &'static str {
+        REASONS[self as usize]
+    }
+}
+
+impl SecretProblem {
+    /// This problem's position in [`PROBLEMS`].
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Self::MissingPrefix => 0,
+            Self::NotBase64 => 1,
+            Self::TooShort { .. } => 2,
+        }
+    }
+
+    /// Its words, from [`PROBLEMS`].
+    pub fn message(self) -> String {
+        fill(PROBLEMS[self.index()], |name| match (name, self) {
+            ("len", Self::TooShort { len }) => len.to_string(),
+            ("min", _) => MIN_SECRET_BYTES.to_string(),
+            _ => String::new(),
+        })
+    }
+}
+
+/// `template` with each `{name}` replaced by `value(name)`, as the JS layer fills the generated
+/// copies of the templates.
+fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((name, tail)) => {
+                out.push_str(&value(name));
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The core's own HMAC-SHA256 over a payload in memory: the [`PayloadMac`] of every runtime
+/// whose host brings none, and of native Rust.
+#[derive(Debug, Clone, Copy)]
+pub struct CoreMac<'a>(pub &'a [u8]);
+
+impl CoreMac<'_> {
+    /// HMAC keyed with `secret` over the `prefix` parts and then the payload, streamed so the
+    /// payload is never copied.
+    pub(crate) fn hmac(&self, secret: &WebhookSecret, prefix: &[&[u8]]) -> [u8; 32] {
+        let mut mac = secret.mac();
+        for part in prefix {
+            mac.update(part);
+        }
+        mac.update(self.0);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+impl PayloadMac for CoreMac<'_> {
+    fn mac(&mut self, secret: &WebhookSecret, prefix: &[&[u8]]) -> Option<[u8; 32]> {
+        Some(self.hmac(secret, prefix))
+    }
+}
 
 /// Equality of equal-length byte strings without data-dependent branches, so the time taken
 /// says nothing about how many leading bytes of a forged signature were right.
@@ -254,7 +410,7 @@ pub(crate) fn parse_timestamp(text: &str, header: &'static str) -> Result<i64, W
         value = value
             .checked_mul(10)
             .and_then(|v| v.checked_add(i64::from(b - b'0')))
-            .ok_or(invalid.clone())?;
+            .ok_or(invalid)?;
     }
     Ok(value)
 }

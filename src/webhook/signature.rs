@@ -1,18 +1,17 @@
 //! The `x-vinr-signature` header: producing it and checking it (scheme in the module docs).
 
-use hmac::Mac;
-
 use super::{
-    check_time, ct_eq, parse_timestamp, require_header, write_decimal, VerifyOptions, WebhookError,
-    WebhookSecret, SIGNATURE_HEADER,
+    check_time, ct_eq, parse_timestamp, require_header, write_decimal, CoreMac, Reason,
+    VerifyOptions, WebhookError, WebhookSecret, SIGNATURE_HEADER,
 };
+use crate::host::PayloadMac;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// HMAC-SHA256 of `"<timestamp>." ++ payload`, streamed so the payload is never copied.
 pub fn sign(secret: &WebhookSecret, timestamp: i64, payload: &[u8]) -> [u8; 32] {
     let mut digits = [0u8; 20];
-    mac_over(secret, write_decimal(timestamp, &mut digits), payload)
+    CoreMac(payload).hmac(secret, &[write_decimal(timestamp, &mut digits), b"."])
 }
 
 /// [`sign`] as the 64 lowercase hex digits that go after `v1=`.
@@ -30,6 +29,17 @@ pub fn signature_header(
     secrets: &[WebhookSecret],
     timestamp: i64,
 ) -> Result<String, WebhookError> {
+    // The core's own MAC never fails, so there is always a header.
+    signature_header_with(&mut CoreMac(payload), secrets, timestamp).map(Option::unwrap_or_default)
+}
+
+/// [`signature_header`] with the MACs from `mac`; `Ok(None)` if `mac` failed (its owner then
+/// reports why).
+pub fn signature_header_with(
+    mac: &mut (impl PayloadMac + ?Sized),
+    secrets: &[WebhookSecret],
+    timestamp: i64,
+) -> Result<Option<String>, WebhookError> {
     if secrets.is_empty() {
         return Err(WebhookError::NoSecret);
     }
@@ -39,11 +49,13 @@ pub fn signature_header(
     out.push_str("t=");
     out.extend(t.iter().map(|&b| char::from(b)));
     for secret in secrets {
+        let Some(sig) = mac.mac(secret, &[t, b"."]) else {
+            return Ok(None);
+        };
         out.push_str(",v1=");
-        let hex = to_hex(&mac_over(secret, t, payload));
-        out.extend(hex.iter().map(|&b| char::from(b)));
+        out.extend(to_hex(&sig).iter().map(|&b| char::from(b)));
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// Checks `header` (the `x-vinr-signature` value, `None` if absent) against the raw `payload`
@@ -53,6 +65,17 @@ pub fn signature_header(
 /// once per secret on the stack.
 pub fn verify(
     payload: &[u8],
+    header: Option<&str>,
+    secrets: &[WebhookSecret],
+    opts: &VerifyOptions,
+) -> Result<i64, WebhookError> {
+    verify_with(&mut CoreMac(payload), header, secrets, opts)
+}
+
+/// [`verify`] with the MACs of the payload from `mac` (the host's HMAC, or [`CoreMac`]). A MAC
+/// that `mac` could not compute matches nothing.
+pub fn verify_with(
+    mac: &mut (impl PayloadMac + ?Sized),
     header: Option<&str>,
     secrets: &[WebhookSecret],
     opts: &VerifyOptions,
@@ -67,17 +90,15 @@ pub fn verify(
     for entry in header.split(',') {
         let (key, value) = split_entry(entry)?;
         match key {
-            "t" if t_text.is_some() => return Err(malformed("more than one t= entry")),
+            "t" if t_text.is_some() => return Err(malformed(Reason::TwoTimestamps)),
             "t" => t_text = Some(value),
-            "v1" if !is_lower_hex_mac(value) => {
-                return Err(malformed("a v1 signature is not 64 lowercase hex digits"))
-            }
+            "v1" if !is_lower_hex_mac(value) => return Err(malformed(Reason::BadHexSignature)),
             "v1" => v1_count += 1,
             _ => {}
         }
     }
     let t_text = t_text.ok_or(WebhookError::MissingTimestamp {
-        expected: "a t=<unix seconds> entry in x-vinr-signature",
+        expected: Reason::TimestampEntry,
     })?;
     let timestamp = parse_timestamp(t_text, SIGNATURE_HEADER)?;
     if v1_count == 0 {
@@ -86,15 +107,19 @@ pub fn verify(
         });
     }
 
-    let matched = secrets.iter().any(|secret| {
-        let expected = to_hex(&mac_over(secret, t_text.as_bytes(), payload));
-        // Already validated above, so every entry splits; `any` stops at the first match,
-        // which reveals only which entry matched, not anything about the expected MAC.
-        header
-            .split(',')
-            .filter_map(|entry| split_entry(entry).ok())
-            .any(|(key, value)| key == "v1" && ct_eq(value.as_bytes(), &expected))
-    });
+    // A failed host MAC ends the search: nothing it did not compute may match.
+    let matched = secrets
+        .iter()
+        .map_while(|secret| mac.mac(secret, &[t_text.as_bytes(), b"."]))
+        .any(|sig| {
+            let expected = to_hex(&sig);
+            // Already validated above, so every entry splits; `any` stops at the first match,
+            // which reveals only which entry matched, not anything about the expected MAC.
+            header
+                .split(',')
+                .filter_map(|entry| split_entry(entry).ok())
+                .any(|(key, value)| key == "v1" && ct_eq(value.as_bytes(), &expected))
+        });
     if !matched {
         return Err(WebhookError::SignatureMismatch {
             secrets: secrets.len(),
@@ -102,14 +127,6 @@ pub fn verify(
     }
     check_time(timestamp, opts)?;
     Ok(timestamp)
-}
-
-fn mac_over(secret: &WebhookSecret, t: &[u8], payload: &[u8]) -> [u8; 32] {
-    let mut mac = secret.mac();
-    mac.update(t);
-    mac.update(b".");
-    mac.update(payload);
-    mac.finalize().into_bytes().into()
 }
 
 /// Lowercase hex of a SHA-256 digest (or any 32 bytes).
@@ -129,7 +146,7 @@ fn is_lower_hex_mac(value: &str) -> bool {
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn malformed(reason: &'static str) -> WebhookError {
+fn malformed(reason: Reason) -> WebhookError {
     WebhookError::MalformedHeader {
         header: SIGNATURE_HEADER,
         reason,
@@ -141,26 +158,18 @@ fn malformed(reason: &'static str) -> WebhookError {
 fn split_entry(entry: &str) -> Result<(&str, &str), WebhookError> {
     let entry = entry.trim_start_matches([' ', '\t']);
     if entry.is_empty() {
-        return Err(malformed(
-            "empty entry (two commas in a row, or a trailing comma)",
-        ));
+        return Err(malformed(Reason::EmptyEntry));
     }
-    let (key, value) = entry
-        .split_once('=')
-        .ok_or(malformed("an entry has no `=`; expected key=value"))?;
+    let (key, value) = entry.split_once('=').ok_or(malformed(Reason::NoEquals))?;
     if key.is_empty()
         || !key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     {
-        return Err(malformed(
-            "an entry's key is empty or has characters other than letters, digits, _ and - (no spaces around =)",
-        ));
+        return Err(malformed(Reason::BadKey));
     }
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(malformed(
-            "an entry's value is empty or contains spaces or non-ASCII characters (spaces are allowed only after a comma)",
-        ));
+        return Err(malformed(Reason::BadValue));
     }
     Ok((key, value))
 }

@@ -10,16 +10,18 @@
 //! ```
 //!
 //! Entries are separated by spaces (runs of spaces are tolerated); versions other than `v1`
-//! (e.g. `v1a`, the specification's asymmetric scheme) are skipped. A `v1` must be strict padded
-//! or unpadded standard base64 of exactly 32 bytes. Time and size rules are those of the parent
-//! module; the size limit applies to each of the three headers.
-
-use hmac::Mac;
+//! (e.g. `v1a`, the specification's asymmetric scheme) are skipped. A `v1` signature that is not
+//! strict padded or unpadded standard base64 of exactly 32 bytes matches nothing, as in the
+//! Standard Webhooks reference libraries, so one garbled entry does not void a valid one beside
+//! it; a header whose every `v1` is like that is malformed. Time and size rules are those of the
+//! parent module; the size limit applies to each of the three headers, which also bounds the
+//! entries scanned.
 
 use super::{
-    base64, check_time, ct_eq, parse_timestamp, require_header, write_decimal, VerifyOptions,
-    WebhookError, WebhookSecret,
+    base64, check_time, ct_eq, parse_timestamp, require_header, write_decimal, CoreMac, Reason,
+    VerifyOptions, WebhookError, WebhookSecret,
 };
+use crate::host::PayloadMac;
 
 /// Name of the message id header.
 pub const ID_HEADER: &str = "webhook-id";
@@ -36,12 +38,8 @@ pub fn sign_standard(
     payload: &[u8],
 ) -> String {
     let mut digits = [0u8; 20];
-    let mac = mac_over(
-        secret,
-        msg_id,
-        write_decimal(timestamp, &mut digits),
-        payload,
-    );
+    let t = write_decimal(timestamp, &mut digits);
+    let mac = CoreMac(payload).hmac(secret, &[msg_id.as_bytes(), b".", t, b"."]);
     let mut out = String::with_capacity(47);
     out.push_str("v1,");
     base64::encode_into(&mac, &mut out);
@@ -76,6 +74,26 @@ pub fn verify_standard(
     secrets: &[WebhookSecret],
     opts: &VerifyOptions,
 ) -> Result<i64, WebhookError> {
+    verify_standard_with(
+        &mut CoreMac(payload),
+        msg_id,
+        timestamp,
+        signature,
+        secrets,
+        opts,
+    )
+}
+
+/// [`verify_standard`] with the MACs of the payload from `mac` (the host's HMAC, or
+/// [`CoreMac`]). A MAC that `mac` could not compute matches nothing.
+pub fn verify_standard_with(
+    mac: &mut (impl PayloadMac + ?Sized),
+    msg_id: Option<&str>,
+    timestamp: Option<&str>,
+    signature: Option<&str>,
+    secrets: &[WebhookSecret],
+    opts: &VerifyOptions,
+) -> Result<i64, WebhookError> {
     if secrets.is_empty() {
         return Err(WebhookError::NoSecret);
     }
@@ -83,34 +101,44 @@ pub fn verify_standard(
     if !msg_id.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(WebhookError::MalformedHeader {
             header: ID_HEADER,
-            reason: "the message id must be visible ASCII without spaces",
+            reason: Reason::BadMessageId,
         });
     }
     let t_text = require_header(timestamp, TIMESTAMP_HEADER).map_err(|e| match e {
         WebhookError::MissingHeader { .. } => WebhookError::MissingTimestamp {
-            expected: "a webhook-timestamp header",
+            expected: Reason::TimestampHeader,
         },
         other => other,
     })?;
     let ts = parse_timestamp(t_text, TIMESTAMP_HEADER)?;
     let signature = require_header(signature, SIGNATURE_HEADER)?;
 
-    let mut v1_count = 0usize;
+    let (mut usable, mut garbled) = (0usize, 0usize);
     for entry in entries(signature) {
-        if entry?.is_some() {
-            v1_count += 1;
+        match entry? {
+            Entry::V1(_) => usable += 1,
+            Entry::Garbled => garbled += 1,
+            Entry::Other => {}
         }
     }
-    if v1_count == 0 {
+    if usable == 0 && garbled > 0 {
+        return Err(malformed(Reason::NoUsableSignature));
+    }
+    if usable == 0 {
         return Err(WebhookError::NoSupportedSignature {
             header: SIGNATURE_HEADER,
         });
     }
 
-    let matched = secrets.iter().any(|secret| {
-        let expected = mac_over(secret, msg_id, t_text.as_bytes(), payload);
-        entries(signature).any(|entry| matches!(entry, Ok(Some(sig)) if ct_eq(&sig, &expected)))
-    });
+    let prefix: [&[u8]; 4] = [msg_id.as_bytes(), b".", t_text.as_bytes(), b"."];
+    // A failed host MAC ends the search: nothing it did not compute may match.
+    let matched = secrets
+        .iter()
+        .map_while(|secret| mac.mac(secret, &prefix))
+        .any(|expected| {
+            entries(signature)
+                .any(|entry| matches!(entry, Ok(Entry::V1(sig)) if ct_eq(&sig, &expected)))
+        });
     if !matched {
         return Err(WebhookError::SignatureMismatch {
             secrets: secrets.len(),
@@ -120,40 +148,37 @@ pub fn verify_standard(
     Ok(ts)
 }
 
-/// The entries of a `webhook-signature` value: `Some(mac)` for each `v1`, `None` for a version
-/// this verifier does not know.
-fn entries(signature: &str) -> impl Iterator<Item = Result<Option<[u8; 32]>, WebhookError>> + '_ {
+/// One entry of a `webhook-signature` value.
+enum Entry {
+    /// A `v1` signature.
+    V1([u8; 32]),
+    /// A `v1` whose signature is not base64 of 32 bytes: it matches nothing.
+    Garbled,
+    /// A version this verifier does not know.
+    Other,
+}
+
+/// The entries of a `webhook-signature` value; an entry without a `,` is malformed.
+fn entries(signature: &str) -> impl Iterator<Item = Result<Entry, WebhookError>> + '_ {
     signature
         .split(' ')
         .filter(|entry| !entry.is_empty())
         .map(|entry| {
-            let (version, sig) = entry.split_once(',').ok_or(malformed(
-                "an entry has no `,`; expected space-separated v1,<base64> entries",
-            ))?;
+            let (version, sig) = entry.split_once(',').ok_or(malformed(Reason::NoComma))?;
             if version != "v1" {
-                return Ok(None);
+                return Ok(Entry::Other);
             }
             let mut mac = [0u8; 32];
-            match base64::decode_into(sig.as_bytes(), &mut mac) {
-                Some(32) => Ok(Some(mac)),
-                _ => Err(malformed("a v1 signature is not base64 of 32 bytes")),
-            }
+            Ok(match base64::decode_into(sig.as_bytes(), &mut mac) {
+                Some(32) => Entry::V1(mac),
+                _ => Entry::Garbled,
+            })
         })
 }
 
-fn malformed(reason: &'static str) -> WebhookError {
+fn malformed(reason: Reason) -> WebhookError {
     WebhookError::MalformedHeader {
         header: SIGNATURE_HEADER,
         reason,
     }
-}
-
-fn mac_over(secret: &WebhookSecret, msg_id: &str, t: &[u8], payload: &[u8]) -> [u8; 32] {
-    let mut mac = secret.mac();
-    mac.update(msg_id.as_bytes());
-    mac.update(b".");
-    mac.update(t);
-    mac.update(b".");
-    mac.update(payload);
-    mac.finalize().into_bytes().into()
 }

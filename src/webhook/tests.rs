@@ -165,6 +165,29 @@ fn standard_webhooks_negative_and_multi_signature_vectors() {
     assert_eq!(run("v1a,anything v2,else"), "no_supported_signature");
     // The unused low bits of the last base64 digit must be zero: `F` differs from `E` there only.
     assert_eq!(run(&good.replace("OE=", "OF=")), "malformed_header");
+    // A garbled v1 beside a valid one matches nothing and voids nothing, as in the reference
+    // libraries; only a header with no usable v1 at all is malformed.
+    let garbled = [
+        "v1,!!!notbase64",
+        "v1,",
+        "v1,Zm9v",
+        &good.replace("OE=", "OF="),
+    ];
+    for bad in garbled {
+        assert_eq!(run(&format!("{bad} {good}")), "ok", "{bad} first");
+        assert_eq!(run(&format!("{good} {bad}")), "ok", "{bad} last");
+        assert_eq!(
+            run(&format!("v2,x {bad}")),
+            "malformed_header",
+            "{bad} alone"
+        );
+    }
+    assert_eq!(run(&garbled.join(" ")), "malformed_header");
+    let wrong = "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=";
+    assert_eq!(
+        run(&format!("v1,!!!notbase64 {wrong}")),
+        "signature_mismatch"
+    );
     let missing = |id: Option<&str>, t: Option<&str>, s: Option<&str>| {
         code(verify_standard(
             payload.as_bytes(),

@@ -1,11 +1,13 @@
 // Webhook verification through the packed package, as users get it: every error code reached
 // through the JS API, every payload type, rotation and time policy, the README's worked example
-// and the Standard Webhooks vector; then a signed POST answered 200 / 400 by a real server on
-// workerd, Deno, Bun and Node, and verify() running in headless Chromium.
+// and the Standard Webhooks vector; node:crypto's HMAC (the Node entries) against the Wasm
+// core's own (the inline entries) on one table of vectors; then a signed POST answered 200 / 400
+// by a real server on workerd, Deno, Bun and Node, and verify() running in headless Chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { createServer } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bin, consumerProject, lastJsonLine, removeProjects, run } from './lib/project.mjs';
@@ -26,6 +28,9 @@ let dir;
 /** `@vinr/sdk/webhooks` and `@vinr/sdk`, resolved through the package's exports from a consumer. */
 let wh;
 let sdk;
+/** The same two, from their inline entries (what Deno and browsers load): the Wasm core's HMAC. */
+let whInline;
+let sdkInline;
 before(async () => {
   dir = consumerProject('webhooks', {
     fixtures: ['webhook-handler.mjs'],
@@ -36,6 +41,9 @@ before(async () => {
   });
   wh = await import(pathToFileURL(join(dir, 'edge.mjs')).href);
   sdk = await import(pathToFileURL(join(dir, 'full.mjs')).href);
+  const dist = join(dir, 'node_modules/@vinr/sdk/dist');
+  whInline = await import(pathToFileURL(join(dist, 'webhooks-inline.mjs')).href);
+  sdkInline = await import(pathToFileURL(join(dist, 'inline.mjs')).href);
 });
 after(() => {
   if (!process.env.KEEP_TEST_PROJECTS) removeProjects();
@@ -227,6 +235,35 @@ describe('every error code through the JS API', () => {
     }
   });
 
+  // The core's failures with the code and message its `Display` gives them
+  // (src/webhook/status/unit.rs writes the file): the entries must word each the same, whichever
+  // Wasm build and HMAC they use, so the number the Wasm reports and the templates generated
+  // into js/src/webhook-facts.ts cannot drift from the core unseen.
+  const vectors = JSON.parse(readFileSync(new URL('./fixtures/webhook-failures.json', import.meta.url), 'utf8'));
+  test(`the core's ${vectors.cases.length} failure vectors: same code and message from every entry`, () => {
+    const entries = [
+      ['@vinr/sdk/webhooks (node)', () => wh],
+      ['@vinr/sdk/webhooks (inline)', () => whInline],
+      ['vinr.webhooks (node)', () => new sdk.Vinr().webhooks],
+      ['vinr.webhooks (inline)', () => new sdkInline.Vinr().webhooks],
+    ];
+    for (const v of vectors.cases) {
+      const options = { now: v.now, tolerance: v.tolerance };
+      for (const [name, entry] of entries) {
+        const w = entry();
+        let error;
+        try {
+          if (v.api === 'verify') w.verify(vectors.payload, v.header, { ...options, secret: v.secret });
+          else w.verifyStandard(vectors.payload, v.headers, v.secret, options);
+        } catch (e) {
+          error = e;
+        }
+        assert.ok(error, `${name}: ${JSON.stringify(v)} did not fail`);
+        assert.deepEqual({ code: error.code, message: error.message }, { code: v.code, message: v.message }, `${name}: ${JSON.stringify(v.header ?? v.headers)}`);
+      }
+    }
+  });
+
   test('the invalid secret of a list is named by position, not echoed', () => {
     const e = rejects(() => wh.verify(BODY, HEADER, at(T, { secret: [SECRET, 'whsec_!', ROTATED] })), 'invalid_secret');
     assert.match(e.message, /secret 2 of 3/);
@@ -276,6 +313,19 @@ describe('Standard Webhooks', () => {
     rejects(() => wh.verifyStandard(std.body, headers(), 'whsec_!', { now: std.t }), 'invalid_secret');
   });
 
+  test('a v1 entry that is not base64 matches nothing and voids nothing, as in the reference libraries', () => {
+    for (const [name, m] of [['@vinr/sdk/webhooks', wh], ['inline', whInline]]) {
+      assert.deepEqual(m.verifyStandard(std.body, headers(`v1,!!!notbase64 ${std.sig}`), std.secret, { now: std.t }), { test: 2432232314 }, name);
+      assert.deepEqual(m.verifyStandard(std.body, headers(`${std.sig} v1,!!!notbase64`), std.secret, { now: std.t }), { test: 2432232314 }, name);
+      const e = rejects(() => m.verifyStandard(std.body, headers('v1,!!!notbase64 v1,also-not v1a,xyz'), std.secret, { now: std.t }), 'malformed_header', m);
+      assert.match(e.message, /webhook-signature/, name);
+      const wrong = 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=';
+      rejects(() => m.verifyStandard(std.body, headers(`v1,!!!notbase64 ${wrong}`), std.secret, { now: std.t }), 'signature_mismatch', m);
+    }
+    const huge = headers(`v1,!!!notbase64 ${std.sig}${' v1,!!'.repeat(1400)}`);
+    rejects(() => wh.verifyStandard(std.body, huge, std.secret, { now: std.t }), 'header_too_large');
+  });
+
   test('VINR deliveries carry both header sets: a VINR-signed body verifies either way', () => {
     // The same key signs both schemes; the Standard header here comes from the spec's own
     // construction, so this checks the two verifiers agree on one delivery.
@@ -283,6 +333,116 @@ describe('Standard Webhooks', () => {
     const vinrHeader = wh.generateTestHeader({ payload: body, secret: std.secret, timestamp: std.t });
     assert.deepEqual(wh.verify(body, vinrHeader, { secret: std.secret, now: std.t }), { test: 2432232314 });
     assert.deepEqual(wh.verifyStandard(body, headers(), std.secret, { now: std.t }), { test: 2432232314 });
+  });
+});
+
+describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries) agree", () => {
+  const std = {
+    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+    t: 1614265330,
+    body: '{"test": 2432232314}',
+    sig: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+  };
+  const stdHeaders = (sig, id = std.id) => ({ 'webhook-id': id, 'webhook-timestamp': String(std.t), 'webhook-signature': sig });
+  const unicode = JSON.stringify({ id: 'evt_ü', object: 'event', data: { name: 'Zoë €5 🎉' } });
+  const big = JSON.stringify({ id: 'evt_big', object: 'event', data: { note: 'x'.repeat(20_000) } });
+  const sign = (m, payload, secret, timestamp = T) => m.generateTestHeader({ payload, secret, timestamp });
+  /** Each vector runs against one module's webhook functions (`w`) and returns what it got. */
+  const vectors = {
+    'the worked example': (w) => w.verify(BODY, HEADER, at(T)),
+    'bytes payload': (w) => w.verify(new TextEncoder().encode(BODY), HEADER, at(T)),
+    'a non-ASCII string signed by this entry': (w) => w.verify(unicode, sign(w, unicode, SECRET), at(T)),
+    'a 20 KB body signed by this entry': (w) => w.verify(big, sign(w, big, SECRET), at(T)).id,
+    'rotation: receiver has both secrets, either order': (w) => [w.verify(BODY, HEADER, at(T, { secret: [ROTATED, SECRET] })), w.verify(BODY, HEADER, at(T, { secret: [SECRET, ROTATED] }))],
+    'rotation: header signed by two secrets, receiver has the second': (w) => w.verify(BODY, `${HEADER},v1=${ROTATED_V1}`, at(T, { secret: ROTATED })),
+    'rotation: three secrets, the last matching': (w) => w.verify(BODY, HEADER, at(T, { secret: [ROTATED, std.secret, SECRET] })),
+    'a mismatch with one secret': (w) => w.verify(BODY, HEADER, at(T, { secret: ROTATED })),
+    'a mismatch with several secrets': (w) => w.verify(BODY, HEADER, at(T, { secret: [ROTATED, std.secret] })),
+    'a mismatch on a changed body': (w) => w.verify(`${BODY} `, HEADER, at(T)),
+    'too old': (w) => w.verify(BODY, HEADER, at(T + 301)),
+    'too new, tolerance 0': (w) => w.verify(BODY, HEADER, at(T - 1, { tolerance: 0 })),
+    'a forged old message is a mismatch, not a time error': (w) => w.verify(BODY, `t=${T},v1=${'0'.repeat(64)}`, at(T + 10_000)),
+    'an invalid secret in a list': (w) => w.verify(BODY, HEADER, at(T, { secret: [SECRET, 'whsec_!'] })),
+    'generateTestHeader, one secret': (w) => sign(w, BODY, SECRET),
+    'generateTestHeader, rotation': (w) => sign(w, new TextEncoder().encode(unicode), [SECRET, ROTATED, std.secret], T + 7),
+    'generateTestHeader, invalid secret': (w) => sign(w, BODY, [SECRET, 'nope']),
+    'Standard Webhooks: the specification vector': (w) => w.verifyStandard(std.body, stdHeaders(std.sig), std.secret, { now: std.t }),
+    'Standard Webhooks: rotation, unknown version and a garbled entry first': (w) =>
+      w.verifyStandard(std.body, stdHeaders(`v1a,xyz v1,!!!notbase64 ${std.sig}`), [ROTATED, std.secret.slice(6)], { now: std.t }),
+    'Standard Webhooks: another message id is a mismatch': (w) => w.verifyStandard(std.body, stdHeaders(std.sig, 'msg_other'), [ROTATED, std.secret], { now: std.t }),
+    'Standard Webhooks: too old': (w) => w.verifyStandard(std.body, stdHeaders(std.sig), std.secret, { now: std.t + 301 }),
+  };
+  const outcome = (fn) => {
+    try {
+      return { value: fn() };
+    } catch (e) {
+      return { name: e.name, code: e.code, message: e.message };
+    }
+  };
+
+  /** Counts node:crypto's createHmac calls while `fn` runs (the bundles call it through the live binding). */
+  function countingHmac(fn) {
+    const crypto = createRequire(import.meta.url)('node:crypto');
+    const original = crypto.createHmac;
+    let calls = 0;
+    crypto.createHmac = (...args) => {
+      calls++;
+      return original(...args);
+    };
+    syncBuiltinESMExports();
+    try {
+      fn();
+    } finally {
+      crypto.createHmac = original;
+      syncBuiltinESMExports();
+    }
+    return calls;
+  }
+
+  test('the Node entries take the HMAC from node:crypto; the inline ones never do', () => {
+    for (const [name, w, uses] of [
+      ['@vinr/sdk/webhooks (node)', wh, true],
+      ['@vinr/sdk (node)', new sdk.Vinr().webhooks, true],
+      ['@vinr/sdk/webhooks (inline)', whInline, false],
+      ['@vinr/sdk (inline)', new sdkInline.Vinr().webhooks, false],
+    ]) {
+      const calls = countingHmac(() => {
+        assert.equal(w.verify(BODY, HEADER, at(T, { secret: [ROTATED, SECRET] })).id, 'evt_1', name);
+        assert.equal(sign(w, BODY, SECRET), HEADER, name);
+      });
+      // Two secrets tried for the verify, one for the header.
+      assert.equal(calls, uses ? 3 : 0, name);
+    }
+  });
+
+  for (const [vector, run] of Object.entries(vectors)) {
+    test(vector, () => {
+      const results = [
+        ['@vinr/sdk/webhooks (node:crypto)', outcome(() => run(wh))],
+        ['@vinr/sdk/webhooks (Wasm)', outcome(() => run(whInline))],
+        ['vinr.webhooks (node:crypto)', outcome(() => run(new sdk.Vinr().webhooks))],
+        ['vinr.webhooks (Wasm)', outcome(() => run(new sdkInline.Vinr().webhooks))],
+      ];
+      for (const [name, result] of results.slice(1)) assert.deepEqual(result, results[0][1], `${name} differs from ${results[0][0]}`);
+    });
+  }
+
+  test('an exception in the host HMAC reaches the caller and accepts nothing', () => {
+    const crypto = createRequire(import.meta.url)('node:crypto');
+    const original = crypto.createHmac;
+    crypto.createHmac = () => {
+      throw new Error('no HMAC today');
+    };
+    syncBuiltinESMExports();
+    try {
+      assert.throws(() => wh.verify(BODY, HEADER, at(T)), /no HMAC today/);
+      assert.throws(() => sign(wh, BODY, SECRET), /no HMAC today/);
+    } finally {
+      crypto.createHmac = original;
+      syncBuiltinESMExports();
+    }
+    assert.equal(wh.verify(BODY, HEADER, at(T)).id, 'evt_1', 'and the next call works');
   });
 });
 

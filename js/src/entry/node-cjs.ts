@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { provideModule } from '../core.js';
+import '../node-hmac.js';
 
 provideModule(new WebAssembly.Module(readFileSync(join(__dirname, 'vinr_bg.wasm'))));
 

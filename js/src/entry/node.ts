@@ -2,6 +2,7 @@
 // no `await init()` is needed.
 import { readFileSync } from 'node:fs';
 import { provideModule } from '../core.js';
+import '../node-hmac.js';
 
 provideModule(new WebAssembly.Module(readFileSync(new URL('./vinr_bg.wasm', import.meta.url))));
 

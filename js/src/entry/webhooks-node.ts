@@ -2,6 +2,7 @@
 // synchronously at import.
 import { readFileSync } from 'node:fs';
 import { provideWebhooksModule } from '../webhooks-core.js';
+import '../node-hmac.js';
 
 provideWebhooksModule(new WebAssembly.Module(readFileSync(new URL('./vinr_webhooks_bg.wasm', import.meta.url))));
 
