@@ -282,8 +282,7 @@ function payloadOf(payload: WebhookPayload): string | Uint8Array {
   const parsed = what === 'object' || what === 'an array';
   throw new SignatureVerificationError(
     (parsed ? 'the payload is a parsed object; the signature covers the raw body bytes, which re-serialising changes. ' : `the payload is ${what}. `) +
-      "Pass the raw body (string, Buffer, Uint8Array or ArrayBuffer): Express: express.raw({ type: 'application/json' }) and req.body; " +
-      'Next.js: await req.text(); Workers, Deno, Bun: await request.text()',
+      'Pass the raw body (string, Buffer, Uint8Array or ArrayBuffer): await request.text(), or req.body under express.raw()',
     { code: 'invalid_payload_type' },
   );
 }

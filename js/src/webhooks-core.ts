@@ -21,7 +21,7 @@ const instances = /* @__PURE__ */ wasmInstances<Instance>({
     return Object.assign(fresh, { webhookMemory: () => memory });
   },
   label: 'the VINR webhook Wasm',
-  notLoaded: 'the webhook Wasm module was not provided: import @vinr/sdk/webhooks through its package entry',
+  notLoaded: 'no webhook Wasm: import @vinr/sdk/webhooks through its package entry',
 });
 
 /** Gives the webhook entry its compiled Wasm module. Idempotent: the first module wins. */
