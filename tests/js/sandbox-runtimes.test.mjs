@@ -719,7 +719,9 @@ describe('Node: storage, fetch and options', () => {
       const map = JSON.parse(readFileSync(join(dist, `${file}.map`), 'utf8'));
       assert.ok(map.sourcesContent.every((s) => typeof s === 'string'), `${file}.map carries its sources`);
       const glue = map.sources.filter((s) => s.endsWith('core.js')).map((s) => s.split('/').slice(-2, -1)[0]);
-      const expected = /^(sandbox|settlement)-/.test(file) ? 'engine' : file.startsWith('webhooks-') ? 'webhooks' : 'client';
+      // The webhook entry inlined for browsers carries the build without the host-HMAC path.
+      const webhooks = file.startsWith('webhooks-inline') ? 'webhooks-inline' : 'webhooks';
+      const expected = /^(sandbox|settlement)-/.test(file) ? 'engine' : file.startsWith('webhooks-') ? webhooks : 'client';
       assert.deepEqual(glue, [expected], `${file} bundles the ${expected} glue only`);
       const text = readFileSync(join(dist, file), 'utf8');
       assert.match(text, /\/\/# sourceMappingURL=/, `${file} points at its map`);

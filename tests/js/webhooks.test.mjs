@@ -133,9 +133,7 @@ describe('payloads: bytes are MACed as they are, a string is UTF-8 encoded once'
   test('a parsed object instead of the raw body says how to get the raw body', () => {
     for (const parsed of [JSON.parse(BODY), [1], null, undefined, 42]) {
       const e = rejects(() => wh.verify(parsed, HEADER, at(T)), 'invalid_payload_type');
-      assert.match(e.message, /express\.raw\(\{ type: 'application\/json' \}\)/);
-      assert.match(e.message, /await req\.text\(\)/);
-      assert.match(e.message, /await request\.text\(\)/);
+      assert.match(e.message, /await request\.text\(\), or req\.body under express\.raw\(\)/);
     }
   });
 
