@@ -94,3 +94,8 @@ export class VinrSettlementError extends VinrInvalidInputError {
     return 'VinrSettlementError';
   }
 }
+
+/** The message of anything thrown: an `Error`'s `message`, or the value as text. */
+export function messageOf(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
+}

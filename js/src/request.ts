@@ -15,6 +15,7 @@ import {
   errorFromResponse,
   type VinrRequestError,
 } from './api-errors.js';
+import { messageOf } from './errors.js';
 import type { RandomFill } from './random.js';
 import type { HttpMethod, Row } from './resources.js';
 import { backoffDelay, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter, sleep } from './retry.js';
@@ -89,12 +90,13 @@ export async function send(row: Row<unknown, unknown>, ids: readonly string[], p
   }
   const idempotencyKey = row.method === 'POST' ? (settings.idempotencyKey ?? newIdempotencyKey(settings.random)) : undefined;
   if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+  const init: RequestInit = { method: row.method, headers, ...(body === undefined ? {} : { body }) };
 
   let delayMs = 0;
   for (let attempt = 0; ; attempt++) {
     settings.emit('request', { method: row.method, url, attempt, idempotencyKey, delayMs });
     const started = Date.now();
-    const outcome = await exchange(settings, url, { method: row.method, headers, ...(body === undefined ? {} : { body }) });
+    const outcome = await exchange(settings, url, init);
     const result = outcome.kind === 'answer' ? readAnswer(outcome, row, credentials.key) : outcome;
     settings.emit('response', {
       method: row.method,
@@ -246,6 +248,3 @@ function aborted(reason: unknown): VinrConnectionError {
   return new VinrConnectionError('the request was aborted by its signal', { code: 'request_aborted', cause: reason });
 }
 
-function messageOf(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
-}

@@ -19,7 +19,7 @@
  *
  * This module imports no glue, so an entry that loads one Wasm build never pulls in another's.
  */
-import { VinrError, VinrInternalError, VinrInvalidInputError, VinrNotInitializedError } from './errors.js';
+import { messageOf, VinrError, VinrInternalError, VinrInvalidInputError, VinrNotInitializedError } from './errors.js';
 
 /** What the wrapped wasm-bindgen glue of every build has. */
 export interface Glue {
@@ -145,9 +145,6 @@ function isPanic(e: unknown): boolean {
   return e instanceof WebAssembly.RuntimeError || nameOf(e) === 'VinrPanic';
 }
 
-function messageOf(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
-}
 
 function nameOf(e: unknown): unknown {
   return typeof e === 'object' && e !== null && 'name' in e ? e.name : undefined;
