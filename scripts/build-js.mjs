@@ -188,6 +188,9 @@ const builds = [
   },
   { in: 'settlement-inline.ts', out: 'settlement-inline.mjs', format: 'esm', platform: 'neutral', inlineWasm: 'engine' },
   { in: 'settlement-inline.ts', out: 'settlement-inline.cjs', format: 'cjs', platform: 'neutral', inlineWasm: 'engine' },
+  // @vinr/sdk/server and the `vinr` command: Node only, on the engine's Wasm build.
+  { in: 'server-node.ts', out: 'server-node.mjs', format: 'esm', platform: 'node' },
+  { in: 'server-node-cjs.ts', out: 'server-node.cjs', format: 'cjs', platform: 'node' },
 ];
 for (const b of builds) {
   await esbuild.build({
@@ -215,6 +218,7 @@ const types = join(root, 'target/js-types');
 // `@vinr/sdk/sandbox`'s types, at the path its export condition names. (`@vinr/sdk/settlement`'s
 // and `@vinr/sdk/webhooks`' are their modules' own: settlement.d.ts, webhooks.d.ts.)
 writeFileSync(join(types, 'sandbox.d.ts'), `export * from './sandbox/index.js';\n`);
+writeFileSync(join(types, 'server.d.ts'), `export * from './server/index.js';\n`);
 for (const file of walk(types)) {
   const rel = relative(types, file);
   // entry/ and core.d.ts describe internals that no public declaration refers to.
@@ -302,7 +306,7 @@ function checkEntryGlue() {
     const map = JSON.parse(readFileSync(join(dist, `${b.out}.map`), 'utf8'));
     const sources = new Set(map.sources.map((s) => join(dist, s)));
     const webhooks = b.inlineWasm === 'webhooks' ? 'webhooks-inline' : 'webhooks';
-    const expected = /^(sandbox|settlement)-/.test(b.out) ? 'engine' : b.out.startsWith('webhooks-') ? webhooks : 'client';
+    const expected = /^(sandbox|settlement|server)-/.test(b.out) ? 'engine' : b.out.startsWith('webhooks-') ? webhooks : 'client';
     for (const dir of ['client', 'webhooks', 'webhooks-inline', 'engine', 'test-hooks']) {
       if (sources.has(glueOf(dir)) !== (dir === expected)) {
         console.error(`build-js: dist/${b.out} ${dir === expected ? 'lacks' : 'bundles'} the ${dir} Wasm glue`);

@@ -47,6 +47,26 @@ export interface SandboxStorage {
    * The request's response is released only after this resolves.
    */
   append(batch: Uint8Array): void | Promise<void>;
+  /**
+   * Optional, for group commit: several batches in one call, stored in order, all or a prefix
+   * of them (never part of one). When batches queue up behind an append in flight, the sandbox
+   * hands them over together through this method, so that one write and one `fsync` serve many
+   * concurrent requests. Without it they go one `append` at a time.
+   */
+  appendMany?(batches: readonly Uint8Array[]): void | Promise<void>;
+  /**
+   * Optional, for compaction: whether the log has grown enough to be replaced by a snapshot.
+   * Asked after each batch is handed over (keep it cheap: a counter).
+   */
+  wantsSnapshot?(): boolean;
+  /**
+   * Optional, for compaction: `snapshot` is the state after every batch handed over before this
+   * call (it is queued behind them, one call in flight like `append`); the adapter may replace
+   * them with it. It must do so atomically: after a failure or a crash, `load` returns either
+   * the old contents or the snapshot, and a failed call is not an error of any request (the
+   * log still holds everything).
+   */
+  compact?(snapshot: Uint8Array): void | Promise<void>;
 }
 
 /** The adapter `memoryStorage()` returns: a `SandboxStorage` whose calls are synchronous. */

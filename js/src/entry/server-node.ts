@@ -1,0 +1,8 @@
+// `@vinr/sdk/server` on Node, ES modules: the engine Wasm is loaded as `@vinr/sdk/sandbox`'s
+// Node entry loads it.
+import { readFileSync } from 'node:fs';
+import { provideEngineModule } from '../engine-core.js';
+
+provideEngineModule(new WebAssembly.Module(readFileSync(new URL('./vinr_engine_bg.wasm', import.meta.url))));
+
+export * from '../server/index.js';
