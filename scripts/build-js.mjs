@@ -191,6 +191,8 @@ const builds = [
   // @vinr/sdk/server and the `vinr` command: Node only, on the engine's Wasm build.
   { in: 'server-node.ts', out: 'server-node.mjs', format: 'esm', platform: 'node' },
   { in: 'server-node-cjs.ts', out: 'server-node.cjs', format: 'cjs', platform: 'node' },
+  // The `vinr` bin: the SDK itself is imported by name (external), so no Wasm glue is bundled.
+  { in: 'cli.ts', out: 'cli.mjs', format: 'esm', platform: 'node', external: ['@vinr/sdk', '@vinr/sdk/server'], banner: '#!/usr/bin/env node' },
 ];
 for (const b of builds) {
   await esbuild.build({
@@ -200,6 +202,7 @@ for (const b of builds) {
     format: b.format,
     platform: b.platform,
     external: b.external ?? [],
+    banner: b.banner === undefined ? {} : { js: b.banner },
     alias: { ...common.alias, ...inlineAlias[b.inlineWasm] },
     // The webhook entry inlines hex, not base64: hex keeps each byte on a 2-character boundary,
     // so gzip still finds the Wasm's repeats; measured 10.9 KB gzip against 13.2 KB for base64
@@ -222,7 +225,7 @@ writeFileSync(join(types, 'server.d.ts'), `export * from './server/index.js';\n`
 for (const file of walk(types)) {
   const rel = relative(types, file);
   // entry/ and core.d.ts describe internals that no public declaration refers to.
-  if (rel.startsWith('entry') || INTERNAL_DECLARATIONS.has(rel)) continue;
+  if (rel.startsWith('entry') || rel.startsWith('cli') || INTERNAL_DECLARATIONS.has(rel)) continue;
   const text = readFileSync(file, 'utf8');
   const target = join(dist, rel);
   mkdirSync(dirname(target), { recursive: true });
@@ -306,7 +309,7 @@ function checkEntryGlue() {
     const map = JSON.parse(readFileSync(join(dist, `${b.out}.map`), 'utf8'));
     const sources = new Set(map.sources.map((s) => join(dist, s)));
     const webhooks = b.inlineWasm === 'webhooks' ? 'webhooks-inline' : 'webhooks';
-    const expected = /^(sandbox|settlement|server)-/.test(b.out) ? 'engine' : b.out.startsWith('webhooks-') ? webhooks : 'client';
+    const expected = b.out === 'cli.mjs' ? 'none' : /^(sandbox|settlement|server)-/.test(b.out) ? 'engine' : b.out.startsWith('webhooks-') ? webhooks : 'client';
     for (const dir of ['client', 'webhooks', 'webhooks-inline', 'engine', 'test-hooks']) {
       if (sources.has(glueOf(dir)) !== (dir === expected)) {
         console.error(`build-js: dist/${b.out} ${dir === expected ? 'lacks' : 'bundles'} the ${dir} Wasm glue`);

@@ -151,6 +151,43 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// A request body must be JSON. Its `Content-Type`, when given with a body, is `application/json`
+/// (or another `…/…+json`), or `text/plain`: what `fetch` sends for a string body given without
+/// a type, so that `fetch(url, { method: 'POST', body: JSON.stringify(…) })` works. Anything else
+/// is 415, saying what to send: a form body (curl's `-d` default) would otherwise get a puzzling
+/// "not valid JSON" instead.
+pub fn check_content_type(content_type: Option<&str>, body: &[u8]) -> Result<(), ApiError> {
+    let Some(given) = content_type else {
+        return Ok(());
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    let essence = given.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let json = essence == "application/json"
+        || (essence.contains('/') && essence.ends_with("+json"))
+        || essence == "text/plain";
+    if json {
+        return Ok(());
+    }
+    Err(ApiError::invalid_request(
+        415,
+        "content_type_unsupported",
+        format!(
+            "the request body must be JSON sent with 'Content-Type: application/json', not '{}'",
+            printable(given)
+        ),
+    ))
+}
+
+/// `text` cut to 100 characters of visible ASCII, for quoting input back in a message.
+fn printable(text: &str) -> String {
+    text.chars()
+        .take(100)
+        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .collect()
+}
+
 /// Parses a request body into its top-level object: 413 above [`MAX_BODY_BYTES`], 400 for
 /// invalid JSON, for nesting deeper than [`MAX_JSON_DEPTH`] and for anything but an object.
 /// An empty body is an empty object (a capture with no parameters).
@@ -280,6 +317,20 @@ mod tests {
     #[test]
     fn bodies_are_limited_in_size_and_depth() {
         assert!(parse_body(b"").unwrap().is_empty());
+        let refused = check_content_type(Some("application/x-www-form-urlencoded"), b"amount=1")
+            .unwrap_err();
+        assert_eq!((refused.status, refused.code.as_str()), (415, "content_type_unsupported"));
+        assert!(refused.message.contains("application/x-www-form-urlencoded"));
+        for ok in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/merge-patch+json",
+            "text/plain;charset=UTF-8",
+        ] {
+            assert!(check_content_type(Some(ok), b"{}").is_ok(), "{ok}");
+        }
+        assert!(check_content_type(None, b"{}").is_ok());
+        assert!(check_content_type(Some("multipart/form-data; boundary=x"), b"").is_ok());
         assert!(parse_body(b"  \n").unwrap().is_empty());
         let big = vec![b' '; MAX_BODY_BYTES + 1];
         assert_eq!(parse_body(&big).unwrap_err().status, 413);

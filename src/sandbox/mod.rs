@@ -436,6 +436,7 @@ impl Sandbox {
                 )
                 .into());
             }
+            http::check_content_type(request.header("content-type"), request.body)?;
             Params::body(http::parse_body(request.body)?)
         } else {
             Params::query(&target.query)?

@@ -251,3 +251,10 @@ fn split_headers(text: &str) -> Vec<(&str, &str)> {
     }
     pairs
 }
+
+/// The largest request body the simulator reads. A server hands it at most one byte more, so
+/// the core answers the 413 and no server keeps a limit of its own to drift from this one.
+#[wasm_bindgen(js_name = maxBodyBytes)]
+pub fn max_body_bytes() -> u32 {
+    u32::try_from(crate::sandbox::MAX_BODY_BYTES).unwrap_or(u32::MAX)
+}

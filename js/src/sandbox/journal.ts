@@ -2,9 +2,11 @@
  * The hand-off of change batches to a storage adapter, in handle order, and the gate that
  * holds each response until everything it depends on is stored.
  *
- * Why one append at a time: if the adapter had batch N+1 in flight while N failed, it could
- * end up storing N+1 without N, a log that no longer replays to any state the sandbox was in.
- * Serialising keeps the stored log a prefix of the produced one, whatever the adapter does.
+ * Why one call in flight at a time: if the adapter had batch N+1 in flight while N failed, it
+ * could end up storing N+1 without N, a log that no longer replays to any state the sandbox was
+ * in. Serialising keeps the stored log a prefix of the produced one, whatever the adapter does.
+ * What queues up behind the call in flight goes over in one `appendMany` when the adapter has
+ * it: that is group commit, one write and one sync for every request that arrived meanwhile.
  * A synchronous adapter (the memory one) never waits: its `append` returns, the batch is
  * stored, and the next one goes straight through.
  *
@@ -12,19 +14,34 @@
  * changes (a GET listing the payment N created, a replay of N's idempotent request). If N
  * then fails to store, that response described a state storage does not have, so it rejects
  * too. A journal serves one core: after a failure the sandbox reloads and starts a new one.
+ *
+ * Compaction is queued like a batch, so the snapshot it stores is the state after exactly the
+ * batches before it. Its failure is no request's: the log still holds everything.
  */
 import { VinrStorageError } from '../errors.js';
 import { isThenable, type SandboxStorage } from './storage.js';
 
+/** Something waiting in the queue behind the call in flight. */
+type Queued =
+  | { kind: 'batch'; index: number; batch: Uint8Array; onStored: () => void; settle: Settle }
+  | { kind: 'barrier'; index: number; settle: Settle }
+  | { kind: 'compact'; snapshot: Uint8Array };
+
+interface Settle {
+  resolve(): void;
+  reject(error: VinrStorageError): void;
+}
+
 export class Journal {
   readonly #storage: SandboxStorage;
-  /** How many appends were queued (the index the next one gets). */
+  /** How many batches were queued (the index the next one gets). */
   #queued = 0;
-  /** How many are queued but not settled. */
-  #inFlight = 0;
-  /** Settles when the last queued append settled; never rejects. */
-  #tail: Promise<void> = Promise.resolve();
-  /** The index of the first append that failed, and its error. */
+  /** Whether a call to the adapter is in flight; everything else waits in `#waiting`. */
+  #inFlight = false;
+  readonly #waiting: Queued[] = [];
+  /** Called when nothing is in flight or waiting. */
+  #idle: (() => void)[] = [];
+  /** The index of the first batch that failed, and its error. */
   #failure: { index: number; error: VinrStorageError } | undefined;
 
   constructor(storage: SandboxStorage) {
@@ -39,9 +56,9 @@ export class Journal {
     return this.#failure !== undefined;
   }
 
-  /** Whether an append is in flight. */
+  /** Whether a call to the adapter is in flight. */
   get busy(): boolean {
-    return this.#inFlight > 0;
+    return this.#inFlight;
   }
 
   /**
@@ -53,25 +70,20 @@ export class Journal {
   append(batch: Uint8Array, onStored: () => void): Promise<void> | undefined {
     const index = this.#queued++;
     if (this.#failure !== undefined) return Promise.reject(this.#after(this.#failure));
-    if (this.#inFlight === 0) {
-      let result: void | Promise<void>;
-      try {
-        result = this.#storage.append(batch);
-      } catch (e) {
-        return Promise.reject(this.#fail(index, e));
-      }
-      if (!isThenable(result)) {
-        onStored();
-        return undefined;
-      }
-      return this.#track(index, Promise.resolve(result), onStored);
+    if (this.#inFlight) return this.#enqueue((settle) => ({ kind: 'batch', index, batch, onStored, settle }));
+    let result: void | Promise<void>;
+    try {
+      result = this.#storage.append(batch);
+    } catch (e) {
+      return Promise.reject(this.#fail(index, e));
     }
-    const stored = this.#tail.then(() => {
-      // An earlier batch failed: this one is never handed over (see the module comment).
-      if (this.#failure !== undefined) throw new Skipped(this.#after(this.#failure));
-      return this.#storage.append(batch);
+    if (!isThenable(result)) {
+      onStored();
+      return undefined;
+    }
+    return new Promise((resolve, reject) => {
+      this.#run(Promise.resolve(result), [{ kind: 'batch', index, batch, onStored, settle: { resolve, reject } }]);
     });
-    return this.#track(index, stored, onStored);
   }
 
   /**
@@ -80,34 +92,121 @@ export class Journal {
    * `VinrStorageError` if one of them failed.
    */
   barrier(): Promise<void> | undefined {
-    const index = this.#queued;
     if (this.#failure !== undefined) return Promise.reject(this.#after(this.#failure));
-    if (this.#inFlight === 0) return undefined;
-    return this.#tail.then(() => {
-      const failure = this.#failure;
-      if (failure !== undefined && failure.index < index) throw this.#after(failure);
-    });
+    if (!this.#inFlight) return undefined;
+    const index = this.#queued;
+    return this.#enqueue((settle) => ({ kind: 'barrier', index, settle }));
   }
 
-  /** Resolves when no append is in flight (never rejects): storage then holds all it will. */
+  /**
+   * Queues a compaction if the adapter supports it and asks for one; `snapshot` is called
+   * only then, in the caller's turn, so it encodes the state after every batch queued so far.
+   */
+  maybeCompact(snapshot: () => Uint8Array): void {
+    const storage = this.#storage;
+    if (storage.compact === undefined || storage.wantsSnapshot?.() !== true || this.#failure !== undefined) return;
+    // One compaction waiting is enough: a second would store a newer state right after it.
+    if (this.#waiting.some((q) => q.kind === 'compact')) return;
+    const item: Queued = { kind: 'compact', snapshot: snapshot() };
+    if (this.#inFlight) this.#waiting.push(item);
+    else this.#start([item]);
+  }
+
+  /** Resolves when nothing is in flight or waiting (never rejects): storage then holds all it will. */
   settled(): Promise<void> {
-    return this.#tail;
+    if (!this.#inFlight) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  #track(index: number, stored: Promise<unknown>, onStored: () => void): Promise<void> {
-    this.#inFlight++;
-    const done = stored.then(
-      () => {
-        this.#inFlight--;
-        onStored();
-      },
-      (e: unknown) => {
-        this.#inFlight--;
-        throw e instanceof Skipped ? e.error : this.#fail(index, e);
-      },
+  #enqueue(make: (settle: Settle) => Queued): Promise<void> {
+    return new Promise((resolve, reject) => this.#waiting.push(make({ resolve, reject })));
+  }
+
+  /** Hands `items` (batches, or one compaction) to the adapter. */
+  #start(items: Queued[]): void {
+    const first = items[0];
+    let call: void | Promise<void>;
+    try {
+      if (first?.kind === 'compact') call = this.#storage.compact?.(first.snapshot);
+      else call = this.#appendAll(items);
+    } catch (e) {
+      this.#run(Promise.reject(e), items);
+      return;
+    }
+    this.#run(Promise.resolve(call), items);
+  }
+
+  #appendAll(items: Queued[]): void | Promise<void> {
+    const batches = items.flatMap((q) => (q.kind === 'batch' ? [q.batch] : []));
+    const storage = this.#storage;
+    if (batches.length > 1 && storage.appendMany !== undefined) return storage.appendMany(batches);
+    // Without appendMany, one at a time: each only after the previous one is stored.
+    return batches.reduce<Promise<void>>((done, batch) => done.then(() => storage.append(batch)), Promise.resolve());
+  }
+
+  /** Waits for the call in flight, settles its items, then starts what waited meanwhile. */
+  #run(call: Promise<unknown>, items: Queued[]): void {
+    this.#inFlight = true;
+    call.then(
+      () => this.#finish(items, undefined),
+      (e: unknown) => this.#finish(items, { cause: e }),
     );
-    this.#tail = done.then(noop, noop);
-    return done;
+  }
+
+  #finish(items: Queued[], failure: { cause: unknown } | undefined): void {
+    for (const item of items) {
+      if (item.kind === 'compact') continue; // a failed compaction loses nothing
+      if (item.kind === 'barrier') this.#settleBarrier(item);
+      else if (failure === undefined) {
+        item.onStored();
+        item.settle.resolve();
+      } else {
+        // Which batch of a group failed is unknown: the adapter stored a prefix of it or none,
+        // and the reload that follows reads which. Every response in the group depended on
+        // the first one's state, so all reject.
+        item.settle.reject(this.#failure === undefined ? this.#fail(item.index, failure.cause) : this.#after(this.#failure));
+      }
+    }
+    this.#inFlight = false;
+    this.#startWaiting();
+  }
+
+  /** Starts the next group: the batches and barriers before the next compaction, or that compaction. */
+  #startWaiting(): void {
+    while (this.#waiting.length > 0 && !this.#inFlight) {
+      const head = this.#waiting[0];
+      if (head === undefined) break;
+      if (this.#failure !== undefined) {
+        // Never handed over: an earlier batch failed (see the module comment).
+        this.#waiting.shift();
+        if (head.kind === 'batch') head.settle.reject(this.#after(this.#failure));
+        else if (head.kind === 'barrier') this.#settleBarrier(head);
+        continue;
+      }
+      if (head.kind === 'compact') {
+        this.#start([this.#waiting.shift() as Queued]);
+        return;
+      }
+      const end = this.#waiting.findIndex((q) => q.kind === 'compact');
+      const group = this.#waiting.splice(0, end < 0 ? this.#waiting.length : end);
+      if (!group.some((q) => q.kind === 'batch')) {
+        for (const q of group) if (q.kind === 'barrier') this.#settleBarrier(q);
+        continue;
+      }
+      this.#start(group);
+      return;
+    }
+    if (!this.#inFlight) {
+      const idle = this.#idle;
+      this.#idle = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+
+  #settleBarrier(item: { index: number; settle: Settle }): void {
+    const failure = this.#failure;
+    if (failure !== undefined && failure.index < item.index) item.settle.reject(this.#after(failure));
+    else item.settle.resolve();
   }
 
   /** Records the first failure; the error this request rejects with. */
@@ -128,11 +227,3 @@ export class Journal {
     );
   }
 }
-
-/** A batch never handed over because an earlier one failed (not the adapter's error). */
-class Skipped {
-  constructor(readonly error: VinrStorageError) {}
-}
-
-
-function noop(): void {}

@@ -370,9 +370,11 @@ function storeChanges(live: Live): Promise<void> | undefined {
   const batch = core.takeChanges();
   if (batch !== undefined && journal !== undefined) {
     const seq = core.changesSeq();
-    return journal.append(batch, () => {
+    const stored = journal.append(batch, () => {
       if (engineWasm.isLive(exports)) core.commit(seq);
     });
+    journal.maybeCompact(() => engineWasm.call(() => core.snapshot()));
+    return stored;
   }
   if (batch !== undefined) core.commit(core.changesSeq()); // nothing to store it in
   return journal?.barrier();

@@ -6,3 +6,4 @@
  */
 export * from '../sandbox/index.js';
 export { fileStorage, type FileStorage, type FileStorageOptions, type FileStorageStats } from './file-storage.js';
+export { startServer, type SandboxServer, type SandboxServerOptions } from './http-server.js';
