@@ -7,7 +7,8 @@
 #      Node 22 and 24;
 #   3. `node benches/sandbox/advance.mjs`: 30 simulated days advanced over 10,000 payments.
 # localstripe (pinned in benches/sandbox/requirements.txt) goes into benches/sandbox/.venv
-# (git-ignored) and listens on a free port of 127.0.0.1 for the run only.
+# (git-ignored, by scripts/install-localstripe.sh) and listens on a free port of 127.0.0.1 for
+# the run only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -19,12 +20,8 @@ bash scripts/build-if-stale.sh pkg/dist/vinr_engine_bg.wasm
 step "native core"
 cargo bench --quiet --locked -p vinr --bench sandbox
 
+bash scripts/install-localstripe.sh
 venv=benches/sandbox/.venv
-if [ ! -x "$venv/bin/localstripe" ]; then
-  step "installing localstripe into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet -r benches/sandbox/requirements.txt
-fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "$venv/bin/localstripe" --from-scratch --port "$port" > /dev/null 2>&1 &
 peer=$!

@@ -5,10 +5,12 @@
 #   the sandbox through sandbox.fetch, the Wasm core and native, memory per payment, and
 #   localstripe over HTTP (bench-sandbox.sh);
 #   the API client: start-up vs stripe, calls per second over the sandbox vs raw sandbox.fetch
-#   (bench-client.sh).
+#   (bench-client.sh);
+#   the local server over HTTP, durable and in memory, vs localstripe (bench-server.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/bench-webhooks.sh"
 bash "$ROOT/scripts/bench-settlement.sh"
 bash "$ROOT/scripts/bench-sandbox.sh"
 bash "$ROOT/scripts/bench-client.sh"
+bash "$ROOT/scripts/bench-server.sh"

@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { STRIPE_CARD, VINR_CARD as CARD, stripeAuthorization, stripeForm } from '../lib/requests.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -36,7 +37,6 @@ const SandboxCore = loadEngine(join(root, 'pkg/dist/vinr_engine_bg.wasm'));
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 20_000);
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 100_000);
 const HTTP_FLOWS = Number(process.env.BENCH_HTTP_FLOWS ?? 300);
-const CARD = { type: 'card', card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } };
 const now = Date.parse('2026-04-15T10:30:00Z');
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
@@ -166,14 +166,12 @@ if (portArg > 0) {
   server.close();
 
   const lsBase = `http://127.0.0.1:${lsPort}`;
-  const form = (body, prefix = '') =>
-    Object.entries(body ?? {}).flatMap(([k, v]) => (typeof v === 'object' ? form(v, prefix ? `${prefix}[${k}]` : k) : [[prefix ? `${prefix}[${k}]` : k, String(v)]]));
   const stripe = async (method, path) => {
     const [p, body] = path;
     const res = await fetch(`${lsBase}${p}`, {
       method,
       headers: { authorization: 'Bearer sk_test_bench', 'content-type': 'application/x-www-form-urlencoded' },
-      body: body === undefined ? undefined : new URLSearchParams(form(body)).toString(),
+      body: body === undefined ? undefined : stripeForm(body),
     });
     const json = await res.json();
     if (res.status !== 200) throw new Error(`localstripe ${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
@@ -182,9 +180,9 @@ if (portArg > 0) {
   // The same flow in Stripe's API, as localstripe serves it.
   const stripeFlow = async () => {
     const cust = (await stripe('POST', ['/v1/customers', { email: 'bench@example.com' }])).id;
-    const pm = (await stripe('POST', ['/v1/payment_methods', { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } }])).id;
+    const pm = (await stripe('POST', ['/v1/payment_methods', STRIPE_CARD])).id;
     await stripe('POST', [`/v1/payment_methods/${pm}/attach`, { customer: cust }]);
-    const pi = (await stripe('POST', ['/v1/payment_intents', { amount: 2500, currency: 'eur', customer: cust, payment_method: pm, capture_method: 'manual', confirm: 'true' }])).id;
+    const pi = (await stripe('POST', ['/v1/payment_intents', stripeAuthorization(cust, pm, 2500)])).id;
     await stripe('POST', [`/v1/payment_intents/${pi}/capture`, {}]);
     await stripe('POST', ['/v1/refunds', { payment_intent: pi, amount: 500 }]);
     await stripe('GET', ['/v1/payment_intents?limit=10']);

@@ -100,5 +100,7 @@ function describeFailure(e: unknown): string {
     typeof fields.param === 'string' ? `param ${fields.param}` : undefined,
     typeof fields.requestId === 'string' ? `request ${fields.requestId}` : undefined,
   ].filter((d) => d !== undefined);
-  return details.length === 0 ? e.message : `${e.message} (${details.join(', ')})`;
+  // A storage failure at start wraps what the adapter said (the file and offset of a corrupt log).
+  const cause = e.cause instanceof Error ? `: ${e.cause.message}` : '';
+  return details.length === 0 ? `${e.message}${cause}` : `${e.message}${cause} (${details.join(', ')})`;
 }

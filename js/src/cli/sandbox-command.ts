@@ -21,6 +21,7 @@ export const sandboxCommand: CommandSpec = {
     { name: 'memory', help: 'keep no state: it ends with the process' },
     { name: 'reset', help: 'start from an empty sandbox (deletes the state in the data directory)' },
     { name: 'quiet', help: 'no access log' },
+    { name: 'headers-timeout', value: 'MS', help: 'how long a client may take to send its request headers (default 10000)' },
   ],
   details: `
 On start it prints the URL, the account's keys and the two lines to paste so that an app
@@ -32,6 +33,7 @@ directory. Ctrl-C or SIGTERM stops it gracefully: requests in flight finish firs
 
 export async function runSandbox(args: ParsedArgs, out: Output, stop: Promise<void>): Promise<void> {
   const port = integerFlag(args, 'port', 0, 65535) ?? DEFAULT_PORT;
+  const headersTimeoutMs = integerFlag(args, 'headers-timeout', 1, 600_000);
   const host = stringFlag(args, 'host') ?? '127.0.0.1';
   const memory = args.flags.has('memory');
   const dataFlag = stringFlag(args, 'data');
@@ -45,7 +47,7 @@ export async function runSandbox(args: ParsedArgs, out: Output, stop: Promise<vo
     const sandbox = createSandbox(storage === undefined ? {} : { storage });
     await sandbox.ready;
     const log = args.flags.has('quiet') ? undefined : (line: string) => out.line(line);
-    const server = await startServer({ sandbox, port, host, log });
+    const server = await startServer({ sandbox, port, host, log, headersTimeoutMs });
     const { test, live } = sandbox.keys;
     out.line(`VINR sandbox listening on ${server.url}  (${storage === undefined ? 'in memory: state ends with the process' : `data: ${dir}`})`);
     out.line(`  API                   ${server.url}/v1`);

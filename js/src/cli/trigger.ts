@@ -3,7 +3,7 @@
  * creating the objects that produce it through the API (no event is forged), then checks that
  * the event was emitted and prints its id.
  */
-import type { EventType, Payment, Payout, Vinr } from '@vinr/sdk';
+import { VinrCardError, type EventType, type Payment, type Payout, type Vinr } from '@vinr/sdk';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args.js';
 import { connect, CONNECTION_FLAGS } from './connect.js';
 import type { Output } from './output.js';
@@ -24,6 +24,18 @@ async function payWith(vinr: Vinr, made: Made, number: string, extra: { capture?
   const payment = await vinr.payments.create({ amount: 2000, currency: 'EUR', paymentMethod: method.id, description: 'vinr trigger', ...extra });
   made.push(['payment', payment.id]);
   return payment;
+}
+
+/** A payment with a card that declines: the API answers 402, naming the failed payment it stored. */
+async function declinedPayment(vinr: Vinr, made: Made): Promise<void> {
+  try {
+    await payWith(vinr, made, '4000000000000002');
+  } catch (e) {
+    if (!(e instanceof VinrCardError) || e.paymentId === undefined) throw e;
+    made.push(['payment', `${e.paymentId} (${e.code})`]);
+    return;
+  }
+  throw new Error('the declining test card 4000 0000 0000 0002 was not declined');
 }
 
 /**
@@ -56,7 +68,7 @@ export const TRIGGERS: Readonly<Partial<Record<EventType, Trigger>>> = {
     summary: 'a payment authorized without capture',
     run: (v, m) => payWith(v, m, '4242424242424242', { capture: false }).then(() => {}),
   },
-  'payment.failed': { summary: 'a payment declined (card_declined)', run: (v, m) => payWith(v, m, '4000000000000002').then(() => {}) },
+  'payment.failed': { summary: 'a payment declined (card_declined)', run: declinedPayment },
   'payment.requires_action': {
     summary: 'a payment that needs 3-D Secure',
     run: (v, m) => payWith(v, m, '4000002760003184').then(() => {}),

@@ -51,11 +51,21 @@ export async function startServer(options: SandboxServerOptions): Promise<Sandbo
   const bodyLimit = engineWasm.call((w) => w.maxBodyBytes());
   await sandbox.ready;
   const inFlight = new Set<ServerResponse>();
-  const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: 5 * 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: 5 * 60_000,
+      keepAliveTimeout: 5_000,
+      // Node checks the timeouts on this period (default 30 s): a slow sender is cut off within
+      // a second of its deadline, not half a minute later.
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    },
+    (req, res) => {
     inFlight.add(res);
     res.on('close', () => inFlight.delete(res));
     void serve(sandbox, req, res, bodyLimit, log);
-  });
+    },
+  );
   // What Node answers by itself (a 400 for a malformed request, 408 for headers that came too
   // slowly, 431 for too many) gets the API's envelope instead of an empty body.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, log));
