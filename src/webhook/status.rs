@@ -24,6 +24,12 @@
 //! Secrets cross as one string, separated by single spaces (`"whsec_a whsec_b"`): base64 has
 //! no spaces, and one string is one boundary copy where an array would be one per element. The
 //! JS layer refuses a secret that itself contains a space, so the split is unambiguous.
+//!
+//! The builds that take a host HMAC keep the last secret list they verified with, parsed
+//! ([`verify_status_cached`]): a receiver verifies every delivery with the same list, and parsing
+//! it (base64, and keying the HMAC state: two SHA-256 blocks per secret) was a sixth of a Node
+//! `verify` of a 0.5 KB body. The copy inlined for browsers does not: its bump allocator
+//! (`crates/webhooks-wasm/src/bump.rs`) reuses memory only when no block outlives a call.
 
 use super::standard::{ID_HEADER, SIGNATURE_HEADER as STANDARD_SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use super::{
@@ -31,6 +37,7 @@ use super::{
     VerifyOptions, WebhookError, WebhookSecret, SIGNATURE_HEADER,
 };
 use crate::host::PayloadMac;
+use std::cell::Cell;
 
 /// Separator of the secrets in a secret list.
 pub const SECRET_SEPARATOR: char = ' ';
@@ -238,6 +245,93 @@ pub fn verify_list<'a>(
     })
 }
 
+/// A secret list exactly as it was passed in, with its parse.
+struct ParsedList {
+    list: Vec<u8>,
+    standard: bool,
+    secrets: Vec<WebhookSecret>,
+}
+
+impl Drop for ParsedList {
+    fn drop(&mut self) {
+        // The list is the secrets' text: scrubbed like their keys (`WebhookSecret`'s `Drop`).
+        self.list.iter_mut().for_each(|b| *b = 0);
+        core::hint::black_box(&mut self.list);
+    }
+}
+
+thread_local! {
+    /// The list [`with_parsed_list`] parsed last. One, not a few: a server alternating between
+    /// endpoints' secrets parses each time, as before; keeping the last four measured ~250 bytes
+    /// more of gzipped Wasm in the size-budgeted client core. Per thread, as Wasm has one thread
+    /// and needs no lock.
+    static KEPT: Cell<Option<ParsedList>> = const { Cell::new(None) };
+}
+
+/// Runs `verify` over `list` parsed as [`parse_secret_list`] does, reusing [`KEPT`] when it is the
+/// same list (byte for byte, and parsed the same way), and keeping this one instead. A list that
+/// does not parse is not kept, so its failure is reported afresh each time. Nothing is kept while
+/// `verify` runs: a call from inside the host's MAC would parse its own list.
+fn with_parsed_list<'a>(
+    list: &'a str,
+    standard: bool,
+    verify: &mut dyn FnMut(&[WebhookSecret]) -> Result<i64, WebhookError>,
+) -> Result<i64, Failure<'a>> {
+    // Not compared in constant time, and need not be: both lists are the receiver's own
+    // configuration, and the time tells only whether the list changed, nothing of a key.
+    let kept = KEPT
+        .try_with(Cell::take)
+        .ok()
+        .flatten()
+        .filter(|p| p.standard == standard && p.list == list.as_bytes());
+    let parsed = match kept {
+        Some(parsed) => parsed,
+        None => ParsedList {
+            secrets: parse_secret_list(list, standard)?,
+            list: list.as_bytes().to_vec(),
+            standard,
+        },
+    };
+    let result = verify(&parsed.secrets);
+    // Fails only while the thread ends (natively): the parse is then dropped, and scrubbed.
+    let _ = KEPT.try_with(|kept| kept.set(Some(parsed)));
+    result.map_err(Failure::from)
+}
+
+/// [`verify_status`] with the secret list parsed once and kept (see [`with_parsed_list`]).
+pub fn verify_status_cached(
+    mac: &mut impl PayloadMac,
+    header: &str,
+    secrets: &str,
+    opts: &VerifyOptions,
+) -> f64 {
+    status(with_parsed_list(secrets, false, &mut |parsed| {
+        verify_with(mac, present(header), parsed, opts)
+    }))
+}
+
+/// [`verify_standard_status`] with the secret list parsed once and kept (see
+/// [`with_parsed_list`]).
+pub fn verify_standard_status_cached(
+    mac: &mut impl PayloadMac,
+    msg_id: &str,
+    timestamp: &str,
+    signature: &str,
+    secrets: &str,
+    opts: &VerifyOptions,
+) -> f64 {
+    status(with_parsed_list(secrets, true, &mut |parsed| {
+        verify_standard_with(
+            mac,
+            present(msg_id),
+            present(timestamp),
+            present(signature),
+            parsed,
+            opts,
+        )
+    }))
+}
+
 /// [`verify_standard_with`] with each header absent when empty: `0` if it verifies, else
 /// [`encode`]d.
 pub fn verify_standard_status(
@@ -302,7 +396,9 @@ pub fn sign_header(mac: &mut impl PayloadMac, secrets: &str, timestamp: f64) -> 
 /// (addresses in linear memory) for the payload the JS layer holds, and returns whether it could;
 /// with it, the JS layer passes no buffer. `webhook_wasm_exports!()` leaves that out: the host
 /// path costs ~1.6 KB, which the edge build inlined for browsers (which never take it) cannot
-/// spare in its size budget.
+/// spare in its size budget. The `host` builds' verify exports also keep the last secret list
+/// they parsed ([`verify_status_cached`]), which needs the general allocator only those builds
+/// have.
 #[macro_export]
 macro_rules! webhook_wasm_exports {
     () => {
@@ -340,6 +436,20 @@ macro_rules! webhook_wasm_exports {
             host: $host.as_ref().map(host_mac_fn),
         }
     };
+    // The builds with the host parameter have a general allocator, so they keep the parsed secret
+    // list between calls (`verify_status_cached`); the inlined one, on a bump allocator, cannot.
+    (@verify) => {
+        $crate::webhook::status::verify_status
+    };
+    (@verify $host:ident) => {
+        $crate::webhook::status::verify_status_cached
+    };
+    (@verify_standard) => {
+        $crate::webhook::status::verify_standard_status
+    };
+    (@verify_standard $host:ident) => {
+        $crate::webhook::status::verify_standard_status_cached
+    };
     (@exports $($host:ident)?) => {
         /// A buffer of `cap` bytes for a payload; pass it to exactly one other webhook call.
         #[wasm_bindgen::prelude::wasm_bindgen(js_name = webhookAlloc)]
@@ -368,7 +478,7 @@ macro_rules! webhook_wasm_exports {
             };
             let opts = $crate::webhook::status::options(tolerance, ignore_timestamp, now);
             let mut mac = $crate::webhook_wasm_exports!(@mac payload $($host)?);
-            $crate::webhook::status::verify_status(&mut mac, header, secrets, &opts)
+            $crate::webhook_wasm_exports!(@verify $($host)?)(&mut mac, header, secrets, &opts)
         }
 
         /// Verifies Standard Webhooks headers (each empty when absent) over the payload buffer:
@@ -394,7 +504,7 @@ macro_rules! webhook_wasm_exports {
             };
             let opts = $crate::webhook::status::options(tolerance, ignore_timestamp, now);
             let mut mac = $crate::webhook_wasm_exports!(@mac payload $($host)?);
-            $crate::webhook::status::verify_standard_status(
+            $crate::webhook_wasm_exports!(@verify_standard $($host)?)(
                 &mut mac, msg_id, timestamp, signature, secrets, &opts,
             )
         }

@@ -345,6 +345,8 @@ describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries)
   const stdHeaders = (sig, id = std.id) => ({ 'webhook-id': id, 'webhook-timestamp': String(std.t), 'webhook-signature': sig });
   const unicode = JSON.stringify({ id: 'evt_ü', object: 'event', data: { name: 'Zoë €5 🎉' } });
   const big = JSON.stringify({ id: 'evt_big', object: 'event', data: { note: 'x'.repeat(20_000) } });
+  const huge = JSON.stringify({ id: 'evt_huge', object: 'event', data: { note: 'é'.repeat(150_000) } });
+  const keys = [16, 63, 64, 65, 100].map((n) => `whsec_${Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + n) % 256)).toString('base64')}`);
   const sign = (m, payload, secret, timestamp = T) => m.generateTestHeader({ payload, secret, timestamp });
   /** Each vector runs against one module's webhook functions (`w`) and returns what it got. */
   const vectors = {
@@ -352,6 +354,18 @@ describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries)
     'bytes payload': (w) => w.verify(new TextEncoder().encode(BODY), HEADER, at(T)),
     'a non-ASCII string signed by this entry': (w) => w.verify(unicode, sign(w, unicode, SECRET), at(T)),
     'a 20 KB body signed by this entry': (w) => w.verify(big, sign(w, big, SECRET), at(T)).id,
+    'a 300 KB body (a buffer of its own in the host HMAC), then a small one': (w) => [
+      w.verify(huge, sign(w, huge, SECRET), at(T)).id,
+      sign(w, huge, SECRET),
+      w.verify(BODY, HEADER, at(T)),
+    ],
+    'keys of 16, 63, 64, 65 and 100 bytes (longer than a block: hashed first)': (w) =>
+      keys.map((key) => {
+        const header = sign(w, BODY, key);
+        return [header, w.verify(BODY, header, at(T, { secret: key })), w.verify(new TextEncoder().encode(BODY), header, at(T, { secret: key }))];
+      }),
+    'lone surrogates and astral characters in a string body': (w) => sign(w, '{"a":"\ud800 \udfff 🎉"}', SECRET),
+    'an empty body': (w) => [sign(w, '', SECRET), sign(w, new Uint8Array(0), SECRET)],
     'rotation: receiver has both secrets, either order': (w) => [w.verify(BODY, HEADER, at(T, { secret: [ROTATED, SECRET] })), w.verify(BODY, HEADER, at(T, { secret: [SECRET, ROTATED] }))],
     'rotation: header signed by two secrets, receiver has the second': (w) => w.verify(BODY, `${HEADER},v1=${ROTATED_V1}`, at(T, { secret: ROTATED })),
     'rotation: three secrets, the last matching': (w) => w.verify(BODY, HEADER, at(T, { secret: [ROTATED, std.secret, SECRET] })),
@@ -379,12 +393,15 @@ describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries)
     }
   };
 
-  /** Counts node:crypto's createHmac calls while `fn` runs (the bundles call it through the live binding). */
-  function countingHmac(fn) {
+  /**
+   * Counts node:crypto's `hash` calls while `fn` runs (the bundles read it from the module
+   * namespace on each call): the Node entries' HMAC is two of them, inner and outer digest.
+   */
+  function countingHash(fn) {
     const crypto = createRequire(import.meta.url)('node:crypto');
-    const original = crypto.createHmac;
+    const original = crypto.hash;
     let calls = 0;
-    crypto.createHmac = (...args) => {
+    crypto.hash = (...args) => {
       calls++;
       return original(...args);
     };
@@ -392,7 +409,7 @@ describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries)
     try {
       fn();
     } finally {
-      crypto.createHmac = original;
+      crypto.hash = original;
       syncBuiltinESMExports();
     }
     return calls;
@@ -405,12 +422,12 @@ describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries)
       ['@vinr/sdk/webhooks (inline)', whInline, false],
       ['@vinr/sdk (inline)', new sdkInline.Vinr().webhooks, false],
     ]) {
-      const calls = countingHmac(() => {
+      const calls = countingHash(() => {
         assert.equal(w.verify(BODY, HEADER, at(T, { secret: [ROTATED, SECRET] })).id, 'evt_1', name);
         assert.equal(sign(w, BODY, SECRET), HEADER, name);
       });
-      // Two secrets tried for the verify, one for the header.
-      assert.equal(calls, uses ? 3 : 0, name);
+      // Two secrets tried for the verify, one for the header: two digests each.
+      assert.equal(calls, uses ? 6 : 0, name);
     }
   });
 
@@ -426,10 +443,34 @@ describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries)
     });
   }
 
+  test('without crypto.hash (Node before 20.12 and 21.7), createHash makes the same MACs', () => {
+    const crypto = createRequire(import.meta.url)('node:crypto');
+    const original = crypto.hash;
+    const expected = [
+      sign(whInline, BODY, [SECRET, ROTATED]),
+      sign(whInline, huge, keys),
+      whInline.verify(BODY, HEADER, at(T, { secret: [ROTATED, SECRET] })),
+    ];
+    crypto.hash = undefined;
+    syncBuiltinESMExports();
+    try {
+      for (const [name, w] of [
+        ['@vinr/sdk/webhooks (node)', wh],
+        ['@vinr/sdk (node)', new sdk.Vinr().webhooks],
+      ]) {
+        const got = [sign(w, BODY, [SECRET, ROTATED]), sign(w, huge, keys), w.verify(BODY, HEADER, at(T, { secret: [ROTATED, SECRET] }))];
+        assert.deepEqual(got, expected, name);
+      }
+    } finally {
+      crypto.hash = original;
+      syncBuiltinESMExports();
+    }
+  });
+
   test('an exception in the host HMAC reaches the caller and accepts nothing', () => {
     const crypto = createRequire(import.meta.url)('node:crypto');
-    const original = crypto.createHmac;
-    crypto.createHmac = () => {
+    const original = crypto.hash;
+    crypto.hash = () => {
       throw new Error('no HMAC today');
     };
     syncBuiltinESMExports();
@@ -437,10 +478,64 @@ describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries)
       assert.throws(() => wh.verify(BODY, HEADER, at(T)), /no HMAC today/);
       assert.throws(() => sign(wh, BODY, SECRET), /no HMAC today/);
     } finally {
-      crypto.createHmac = original;
+      crypto.hash = original;
       syncBuiltinESMExports();
     }
     assert.equal(wh.verify(BODY, HEADER, at(T)).id, 'evt_1', 'and the next call works');
+  });
+});
+
+describe('secret lists the core keeps parsed between calls (the Node builds keep the last one)', () => {
+  // The Standard Webhooks specification vector (as above).
+  const std = { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', t: 1614265330, body: '{"test": 2432232314}' };
+  const stdHeaders = { 'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek', 'webhook-timestamp': String(std.t), 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' };
+  const outcome = (fn) => {
+    try {
+      fn();
+      return 'ok';
+    } catch (e) {
+      return e.code ?? e.message;
+    }
+  };
+
+  test('each call is answered for the secrets it passes, never for a list used before', () => {
+    // A rolled secret: the same length, one character apart.
+    const rolled = `${SECRET.slice(0, 8)}n${SECRET.slice(9)}`;
+    assert.notEqual(rolled, SECRET);
+    const lists = [SECRET, ROTATED, rolled, [ROTATED, SECRET], [SECRET, ROTATED], [rolled, ROTATED], [std.secret, SECRET]];
+    for (const [name, w] of [
+      ['@vinr/sdk/webhooks (node)', wh],
+      ['@vinr/sdk (node)', new sdk.Vinr().webhooks],
+      ['@vinr/sdk/webhooks (inline)', whInline],
+      ['@vinr/sdk (inline)', new sdkInline.Vinr().webhooks],
+    ]) {
+      const vinr = (secret) => outcome(() => w.verify(BODY, HEADER, at(T, { secret })));
+      const standard = (secret) => outcome(() => w.verifyStandard(std.body, stdHeaders, secret, { now: std.t }));
+      const steps = [
+        [SECRET, 'ok'],
+        [ROTATED, 'signature_mismatch'],
+        [SECRET, 'ok'],
+        [rolled, 'signature_mismatch'],
+        [[ROTATED, SECRET], 'ok'],
+        [ROTATED, 'signature_mismatch'],
+        [SECRET, 'ok'],
+        [[SECRET, 'whsec_!'], 'invalid_secret'],
+        [[SECRET, 'whsec_!'], 'invalid_secret'],
+        [SECRET, 'ok'],
+      ];
+      for (const [i, [secret, expected]] of steps.entries()) assert.equal(vinr(secret), expected, `${name}, step ${i + 1}`);
+      // More lists than are kept, in turn, three times over.
+      for (let round = 0; round < 3; round++) {
+        for (const list of lists) assert.equal(vinr(list), [list].flat().includes(SECRET) ? 'ok' : 'signature_mismatch', `${name}: ${list}`);
+      }
+      // One string, two parses: bare base64 is a secret to Standard Webhooks, not to VINR.
+      const bare = std.secret.slice('whsec_'.length);
+      assert.equal(standard(bare), 'ok', name);
+      assert.equal(vinr(bare), 'invalid_secret', name);
+      assert.equal(standard(bare), 'ok', name);
+      assert.equal(standard(std.secret), 'ok', name);
+      assert.equal(standard(ROTATED), 'signature_mismatch', name);
+    }
   });
 });
 

@@ -234,6 +234,78 @@ fn standard_headers_verify_through_the_status_interface_with_either_mac() {
 }
 
 #[test]
+fn kept_secret_lists_answer_for_the_list_passed_never_for_an_earlier_one() {
+    let at = options(300.0, false, 1_700_000_000.0);
+    let secret = WebhookSecret::parse(SECRET).expect("example secret");
+    let sig = sign_standard(&secret, "msg_1", 1_700_000_000, BODY);
+    let t = "1700000000";
+    // Each step's status from the kept lists must be the one a fresh parse gives.
+    let vinr = |secrets: &str| {
+        let mut host = host_over(BODY);
+        let kept = verify_status_cached(&mut hosted(&mut host), HEADER, secrets, &at);
+        assert_eq!(
+            kept,
+            verify_status(&mut core_mac(BODY), HEADER, secrets, &at),
+            "{secrets}"
+        );
+        code(kept)
+    };
+    let standard = |secrets: &str| {
+        let mut host = host_over(BODY);
+        let kept =
+            verify_standard_status_cached(&mut hosted(&mut host), "msg_1", t, &sig, secrets, &at);
+        let fresh = verify_standard_status(&mut core_mac(BODY), "msg_1", t, &sig, secrets, &at);
+        assert_eq!(kept, fresh, "{secrets}");
+        code(kept)
+    };
+    // A rolled secret of the same length, one character apart from the one just used.
+    let mut rolled = SECRET.to_owned();
+    rolled.replace_range(8..9, "n");
+    assert_ne!(rolled, SECRET);
+    let both = format!("{ROTATED} {SECRET}");
+    for _ in 0..2 {
+        assert_eq!(vinr(SECRET), "ok");
+        assert_eq!(vinr(ROTATED), "signature_mismatch");
+        assert_eq!(vinr(SECRET), "ok");
+        assert_eq!(vinr(&rolled), "signature_mismatch");
+        assert_eq!(vinr(&both), "ok");
+        assert_eq!(vinr(ROTATED), "signature_mismatch");
+        assert_eq!(vinr(SECRET), "ok");
+    }
+    // Several lists in turn, each replacing the one kept: every one is answered for itself.
+    let lists = [
+        SECRET.to_owned(),
+        ROTATED.to_owned(),
+        rolled.clone(),
+        both.clone(),
+        format!("{SECRET} {ROTATED}"),
+        format!("{rolled} {ROTATED}"),
+    ];
+    for _ in 0..3 {
+        for list in &lists {
+            let expected = if list.contains(SECRET) {
+                "ok"
+            } else {
+                "signature_mismatch"
+            };
+            assert_eq!(vinr(list), expected, "{list}");
+        }
+    }
+    // One string, parsed two ways: bare base64 is a secret to Standard Webhooks, not to VINR.
+    let bare = &SECRET[6..];
+    assert_eq!(standard(bare), "ok");
+    assert_eq!(vinr(bare), "invalid_secret");
+    assert_eq!(standard(bare), "ok");
+    assert_eq!(standard(SECRET), "ok");
+    assert_eq!(standard(ROTATED), "signature_mismatch");
+    // A list that does not parse is not kept: it fails each time, naming the same secret.
+    let invalid = format!("{SECRET} whsec_!");
+    assert_eq!(vinr(&invalid), "invalid_secret");
+    assert_eq!(vinr(&invalid), "invalid_secret");
+    assert_eq!(vinr(SECRET), "ok");
+}
+
+#[test]
 fn encode_carries_what_the_js_layer_cannot_know() {
     let secret_list = |list: &str| match parse_secret_list(list, false) {
         Err(failure) => encode(&failure) as u64,
