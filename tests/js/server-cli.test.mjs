@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { consumerProject, removeProjects } from './lib/project.mjs';
+import { consumerProject, removeProjects, run } from './lib/project.mjs';
 import { runVinr, startVinrSandbox, vinrBin } from './lib/vinr-cli.mjs';
 
 let project;
@@ -39,6 +39,9 @@ describe('the command line', () => {
       assert.match(help.stdout, new RegExp(`^Usage: vinr ${name}`), `${name} --help has a usage line`);
       assert.match(help.stdout, /--help\s+show this help/);
     }
+    // `npx @vinr/sdk sandbox` finds the package's one bin, as the README says.
+    const viaNpx = await run('npx', ['--no-install', '@vinr/sdk', 'sandbox', '--help'], { cwd: project });
+    assert.match(viaNpx, /^Usage: vinr sandbox/);
     const version = await runVinr(project, ['--version']);
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules/@vinr/sdk/package.json'), 'utf8'));
     assert.equal(version.stdout.trim(), manifest.version);

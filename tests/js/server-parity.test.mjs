@@ -30,15 +30,30 @@ after(() => {
 /** Headers of the transport, not of the API: they differ between in-process and node:http. */
 const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
-/** `fetch` that records each answer (status, API headers, body) into `log`; the body is read once and handed on. */
-function recording(fetch, log, origin) {
+/**
+ * `fetch` that records each answer (status, API headers, body) into `log`; the body is read once
+ * and handed on. Before answering, it waits until the webhook deliveries the request made due
+ * are settled (`sandbox.settled()`): they run after the response, in a later task, so without
+ * this the next request would race them differently in-process and over a socket.
+ */
+function recording(fetch, log, origin, sandbox) {
+  const normalise = (text) =>
+    text
+      // The API hands out links on the origin it was called on (statement files).
+      .replaceAll(origin, '<origin>')
+      // Request ids are drawn per request; the issue compares answers apart from them.
+      .replace(/req_[0-9A-Za-z]{24}/g, 'req_…')
+      // Not the server's either: the client's automatic Idempotency-Keys (random UUIDs) that
+      // events echo, and the wall-clock time a webhook receiver took.
+      .replace(/"idempotencyKey":"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/g, '"idempotencyKey":"<uuid>"')
+      .replace(/"durationMs":\d+/g, '"durationMs":…');
   return async (input, init) => {
     const response = await fetch(input, init);
     const bytes = new Uint8Array(await response.arrayBuffer());
+    await sandbox.settled();
     const headers = [];
-    response.headers.forEach((value, name) => TRANSPORT_HEADERS.has(name) || headers.push(`${name}: ${value}`));
-    // The API hands out links on the origin it was called on (statement files).
-    const body = Buffer.from(bytes).toString('latin1').replaceAll(origin, '<origin>');
+    response.headers.forEach((value, name) => TRANSPORT_HEADERS.has(name) || headers.push(`${name}: ${normalise(value)}`));
+    const body = normalise(Buffer.from(bytes).toString('latin1'));
     log.push({ request: `${init?.method ?? 'GET'} ${String(input).replace(origin, '')}`, status: response.status, headers: headers.sort(), body });
     return new Response(response.status === 204 ? null : bytes, { status: response.status, headers: response.headers });
   };
@@ -59,7 +74,7 @@ async function twins(t, seed) {
     await server.close();
     await storage.close();
   });
-  return { local, server };
+  return { local, remote, server };
 }
 
 function assertSame(inProcess, overHttp) {
@@ -70,11 +85,11 @@ function assertSame(inProcess, overHttp) {
 describe('the server answers as the in-process sandbox does', () => {
   for (const scenario of [...scenarios, ...moneyScenarios, roleMatrixScenario]) {
     test(scenario.name, async (t) => {
-      const { local, server } = await twins(t, counterRandom);
+      const { local, remote, server } = await twins(t, counterRandom);
       const inProcess = [];
       const overHttp = [];
-      await runScenario(scenario, { fetch: recording(local.fetch, inProcess, 'https://sandbox.api.vinr.com'), keys: local.keys });
-      await runScenario(scenario, { fetch: recording(fetch, overHttp, server.url), keys: local.keys, base: server.url });
+      await runScenario(scenario, { fetch: recording(local.fetch, inProcess, 'https://sandbox.api.vinr.com', local), keys: local.keys });
+      await runScenario(scenario, { fetch: recording(fetch, overHttp, server.url, remote), keys: remote.keys, base: server.url });
       assert.ok(inProcess.length > 0);
       assertSame(inProcess, overHttp);
     });
@@ -87,7 +102,7 @@ describe('the server answers as the in-process sandbox does', () => {
       Vinr: sdk.Vinr,
       createSandbox: sdk.createSandbox,
       sandboxOptions: { deliver: quiet },
-      connect: (sandbox) => new sdk.Vinr({ secretKey: sandbox.keys.test.secretKey, fetch: recording(sandbox.fetch, inProcess, 'https://sandbox.api.vinr.com') }),
+      connect: (sandbox) => new sdk.Vinr({ secretKey: sandbox.keys.test.secretKey, fetch: recording(sandbox.fetch, inProcess, 'https://sandbox.api.vinr.com', sandbox) }),
     });
     let server;
     let storage;
@@ -108,7 +123,7 @@ describe('the server answers as the in-process sandbox does', () => {
         server = await sdk.startServer({ sandbox, port: 0 });
         process.env.VINR_API_BASE = `${server.url}/v1`;
         // Only the key and VINR_API_BASE: the client finds the server by itself.
-        return new sdk.Vinr({ secretKey: sandbox.keys.test.secretKey, fetch: recording(fetch, overHttp, server.url) });
+        return new sdk.Vinr({ secretKey: sandbox.keys.test.secretKey, fetch: recording(fetch, overHttp, server.url, sandbox) });
       },
     });
     assert.ok(inProcess.length > 50, `the flow made ${inProcess.length} requests`);
