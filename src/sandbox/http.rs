@@ -163,7 +163,12 @@ pub fn check_content_type(content_type: Option<&str>, body: &[u8]) -> Result<(),
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
-    let essence = given.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = given
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let json = essence == "application/json"
         || (essence.contains('/') && essence.ends_with("+json"))
         || essence == "text/plain";
@@ -184,7 +189,13 @@ pub fn check_content_type(content_type: Option<&str>, body: &[u8]) -> Result<(),
 fn printable(text: &str) -> String {
     text.chars()
         .take(100)
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect()
 }
 
@@ -317,10 +328,15 @@ mod tests {
     #[test]
     fn bodies_are_limited_in_size_and_depth() {
         assert!(parse_body(b"").unwrap().is_empty());
-        let refused = check_content_type(Some("application/x-www-form-urlencoded"), b"amount=1")
-            .unwrap_err();
-        assert_eq!((refused.status, refused.code.as_str()), (415, "content_type_unsupported"));
-        assert!(refused.message.contains("application/x-www-form-urlencoded"));
+        let refused =
+            check_content_type(Some("application/x-www-form-urlencoded"), b"amount=1").unwrap_err();
+        assert_eq!(
+            (refused.status, refused.code.as_str()),
+            (415, "content_type_unsupported")
+        );
+        assert!(refused
+            .message
+            .contains("application/x-www-form-urlencoded"));
         for ok in [
             "application/json",
             "Application/JSON; charset=utf-8",
