@@ -225,7 +225,7 @@ writeFileSync(join(types, 'server.d.ts'), `export * from './server/index.js';\n`
 for (const file of walk(types)) {
   const rel = relative(types, file);
   // entry/ and core.d.ts describe internals that no public declaration refers to.
-  if (rel.startsWith('entry') || rel.startsWith('cli') || INTERNAL_DECLARATIONS.has(rel)) continue;
+  if (rel.startsWith('entry/') || rel.startsWith('cli/') || INTERNAL_DECLARATIONS.has(rel)) continue;
   const text = readFileSync(file, 'utf8');
   const target = join(dist, rel);
   mkdirSync(dirname(target), { recursive: true });
