@@ -1,6 +1,7 @@
 // The local server's benchmark: `vinr sandbox` over HTTP against its peer, localstripe. One load
-// generator of its own (load.mjs: 50 virtual users by default, each on a keep-alive connection
-// of node:http, every answer checked) runs the flow create customer → create payment (authorize
+// generator of its own (load.mjs: 50 virtual users by default, each on a keep-alive HTTP/1.1
+// connection of its own, a small client on node:net that is cheap next to the server it loads,
+// every answer checked) runs the flow create customer → create payment (authorize
 // only) → capture → partial refund → retrieve → list, in a loop for a fixed time after a
 // warm-up, against (a) `vinr sandbox --data DIR`, durable storage that fsyncs every request
 // (in group commits) before answering it, in a fresh directory; (b) `vinr sandbox --memory`; and (c) localstripe

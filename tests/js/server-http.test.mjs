@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { consumerProject, removeProjects, repoRoot, run } from './lib/project.mjs';
 import { runVinr, startVinrSandbox } from './lib/vinr-cli.mjs';
 
 let project;
 before(() => {
-  project = consumerProject('server-http');
+  project = consumerProject('server-http', { files: { 'server.mjs': `export * from '@vinr/sdk/server';\n` } });
 });
 after(() => {
   if (!process.env.KEEP_TEST_PROJECTS) removeProjects();
@@ -222,5 +223,70 @@ describe('vinr sandbox, on a data directory', () => {
     assert.equal((await fetch(`${reset.apiBase}/customers/${created.id}`, get(first.key))).status, 401, "the old account's key is unknown");
     assert.equal((await (await fetch(`${reset.apiBase}/customers`, get(reset.key))).json()).data.length, 0);
     assert.equal(await reset.stop(), 0);
+  });
+});
+
+describe('startServer: one handler, whichever way in', () => {
+  // The server hands a sandbox of its own package the request as primitives (no Request,
+  // Headers or Response per request); any other sandbox, here a wrapper of one, through its
+  // `fetch`. Two sandboxes on the same clock and random source make the same ids, so the two
+  // servers must answer every request with the same bytes: statuses, headers (names, order,
+  // combined repeats), bodies, and what the server answers itself.
+  test('the direct way in and sandbox.fetch answer the same bytes', async (t) => {
+    const { createSandbox, startServer } = await import(pathToFileURL(join(project, 'server.mjs')).href);
+    const seeded = () => {
+      let x = 42;
+      return (bytes) => {
+        for (let i = 0; i < bytes.length; i++) bytes[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+      };
+    };
+    const make = () => {
+      let now = Date.UTC(2025, 0, 1);
+      return createSandbox({ clock: () => (now += 7), random: seeded() });
+    };
+    const direct = await startServer({ sandbox: make(), port: 0 });
+    const inner = make();
+    const viaFetch = await startServer({ sandbox: { fetch: inner.fetch, ready: inner.ready, keys: inner.keys }, port: 0 });
+    t.after(() => Promise.all([direct.close(100), viaFetch.close(100)]));
+    const { secretKey, publishableKey } = inner.keys.test;
+
+    const request = (method, path, headers, body = '') => {
+      let head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n`;
+      for (const [name, value] of headers) head += `${name}: ${value}\r\n`;
+      if (body !== null && (body.length > 0 || method === 'POST')) head += `Content-Length: ${Buffer.byteLength(body)}\r\n`;
+      return `${head}\r\n${body ?? ''}`;
+    };
+    const auth = ['Authorization', `Bearer ${secretKey}`];
+    const type = ['Content-Type', 'application/json'];
+    const requests = [
+      request('GET', '/health', []),
+      request('POST', '/v1/payment_methods', [['authorization', `Bearer ${publishableKey}`], type], JSON.stringify(card)),
+      request('POST', '/v1/customers', [auth, type, ['Idempotency-Key', 'k1']], '{"email":"a@example.com"}'),
+      // The replay adds a header that sorts between the core's two.
+      request('POST', '/v1/customers', [auth, type, ['Idempotency-Key', 'k1']], '{"email":"a@example.com"}'),
+      request('GET', '/v1/customers?limit=2', [auth, ['X-Dup', 'a'], ['x-dup', 'b'], ['Set-Cookie', 'a=1'], ['set-cookie', 'b=2']]),
+      request('GET', '/v1/customers', [['authorization', 'Bearer a'], ['Authorization', `Bearer ${secretKey}`]]),
+      request('POST', '/v1/customers', [auth, ['Content-Type', 'text/plain']], 'x'),
+      request('POST', '/v1/customers', [auth, type], '{"email": '),
+      request('PUT', '/v1/payments', [auth]),
+      request('TRACE', '/v1/customers', [auth]),
+      request('GET', '/nowhere', [auth]),
+      request('GET', '/v1/payments', []),
+      request('HEAD', '/v1/customers', [auth]),
+      request('GET', '/v1/customers', [auth, type], '{"x":1}'),
+      request('POST', '/v1/customers', [auth, type, ['Transfer-Encoding', 'chunked']], null) + '5\r\n{"ema\r\nc\r\nil":"c@d.e"}\r\n0\r\n\r\n',
+      request('POST', '/v1/customers', [auth, type], `{"email":"x@example.com","metadata":{"a":"${'x'.repeat(1100 * 1024)}"}}`),
+      request('POST', '/v1/customers', [auth, type, ['Keep-Alive', 'timeout=5'], ['TE', 'trailers']], '{"email":"z@example.com"}'),
+    ];
+    // The Date header, and the request ids of what the server answers itself (random), differ.
+    const comparable = (text) => {
+      const masked = text.replace(/\r\nDate: [^\r]*/, '\r\nDate: -');
+      return /"code":"(sandbox_failed|request_malformed)"/.test(masked) ? masked.replace(/req_\w+/g, 'req_-') : masked;
+    };
+    for (const raw of requests) {
+      const [a, b] = [comparable(await rawExchange(direct.url, [raw])), comparable(await rawExchange(viaFetch.url, [raw]))];
+      assert.match(a, /^HTTP\/1\.1 \d{3} /, raw.slice(0, 60));
+      assert.equal(a, b, `${raw.slice(0, raw.indexOf('\r\n'))}: the same answer`);
+    }
   });
 });

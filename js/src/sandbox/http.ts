@@ -19,6 +19,24 @@ export interface SandboxRequest {
   signal: AbortSignal | undefined;
 }
 
+/**
+ * The core's answer to one request, before it becomes a `Response` (fetch) or bytes on a socket
+ * (the HTTP server): what both faces are made of.
+ */
+export interface SandboxAnswer {
+  status: number;
+  /** The core's `name\nvalue\n…`, as it made it (see `answerHeaders` for what a `Response` holds). */
+  headers: string;
+  /** The JSON text, or a file's bytes. */
+  body: string | Uint8Array;
+  /**
+   * Settles once this request's changes, and every earlier request's, are stored (rejecting
+   * with `VinrStorageError` if they could not be); `undefined` when nothing was pending. The
+   * answer may go out only once it resolved.
+   */
+  stored: Promise<void> | undefined;
+}
+
 const EMPTY = new Uint8Array(0);
 const encoder = /* @__PURE__ */ new TextEncoder();
 /** RFC 9110 `token`: what fetch accepts as a method. */
@@ -40,9 +58,7 @@ export function readRequest(input: string | URL | Request, init: RequestInit | u
   const request = typeof Request !== 'undefined' && input instanceof Request ? input : undefined;
   const url = request !== undefined ? request.url : String(input);
 
-  const method = (init?.method ?? request?.method ?? 'GET').toString().toUpperCase();
-  if (!TOKEN.test(method)) throw new TypeError(`fetch: '${method}' is not a valid HTTP method`);
-  if (FORBIDDEN_METHODS.has(method)) throw new TypeError(`fetch: '${method}' HTTP method is unsupported`);
+  const method = checkMethod((init?.method ?? request?.method ?? 'GET').toString());
 
   // Checked before the body is touched (a Request's or a stream's would be read), as fetch does.
   const headers = headerEntries(init?.headers ?? request?.headers);
@@ -61,10 +77,50 @@ export function readRequest(input: string | URL | Request, init: RequestInit | u
     throw new TypeError('fetch: a request with GET/HEAD method cannot have a body');
   }
 
-  let text = '';
-  for (const [name, value] of headers) text += `${name}\n${value}\n`;
   const signal = init?.signal !== undefined ? (init.signal ?? undefined) : request?.signal;
-  return { method, url, headers: text, body, signal };
+  return { method, url, headers: headerText(headers), body, signal };
+}
+
+/**
+ * `readRequest(url, { method, headers: pairs, body })` for a request that arrived over HTTP,
+ * without the objects: `rawHeaders` is Node's flat `[name, value, …]`, `body` the bytes read
+ * (dropped for GET and HEAD, which fetch refuses a body for, as the server always did). Names
+ * in `skip` (lower-cased: the connection's hop-by-hop headers) are left out. The same checks,
+ * the same `TypeError`s and the same header text as `readRequest` (see `pairHeaders`).
+ */
+export function rawRequest(
+  method: string,
+  url: string,
+  rawHeaders: readonly string[],
+  body: Uint8Array,
+  skip: ReadonlySet<string>,
+): SandboxRequest {
+  const checked = checkMethod(method);
+  const headers = flatHeaderText(pairHeaders(rawHeaders, skip));
+  const bytes = body.length > 0 && checked !== 'GET' && checked !== 'HEAD' ? body : EMPTY;
+  return { method: checked, url, headers, body: bytes, signal: undefined };
+}
+
+/** fetch's method normalisation and checks: upper-cased, a token, not a forbidden one. */
+function checkMethod(given: string): string {
+  const method = given.toUpperCase();
+  if (!TOKEN.test(method)) throw new TypeError(`fetch: '${method}' is not a valid HTTP method`);
+  if (FORBIDDEN_METHODS.has(method)) throw new TypeError(`fetch: '${method}' HTTP method is unsupported`);
+  return method;
+}
+
+/** The core's `name\nvalue\n…`. */
+function headerText(entries: readonly (readonly [string, string])[]): string {
+  let text = '';
+  for (const [name, value] of entries) text += `${name}\n${value}\n`;
+  return text;
+}
+
+/** The core's `name\nvalue\n…` of a flat `[name, value, …]`. */
+function flatHeaderText(flat: readonly string[]): string {
+  let text = '';
+  for (let i = 0; i + 1 < flat.length; i += 2) text += `${flat[i] as string}\n${flat[i + 1] as string}\n`;
+  return text;
 }
 
 /**
@@ -140,6 +196,41 @@ function plainHeaders(record: Record<string, unknown>): [string, string][] {
   return entries;
 }
 
+/**
+ * `new Headers(pairs)` followed by its iteration, for pairs given flat (`[name, value, …]`, as
+ * Node's `rawHeaders`) and without the `Headers`, flat too: the checks and normalisation of
+ * `plainHeaders` (a name that is not a token, or a value with NUL, CR, LF or a character
+ * beyond a byte, is a `TypeError`; names lower-cased, values trimmed; a repeated name combined
+ * with `, `, but `set-cookie`; sorted by name). Names in `skip` (lower-cased) are left out.
+ */
+function pairHeaders(flat: readonly string[], skip: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const key = flat[i] as string;
+    const name = key.toLowerCase();
+    if (skip.has(name)) continue;
+    if (!TOKEN.test(key)) throw new TypeError(`fetch: '${key}' is not a valid header name`);
+    let value = flat[i + 1] as string;
+    if (EDGE_WHITESPACE.test(value)) value = value.replace(TRIM_WHITESPACE, '');
+    if (INVALID_VALUE.test(value)) throw new TypeError(`fetch: the value of header '${key}' is not a valid header value`);
+    addSorted(out, 0, name, value);
+  }
+  return out;
+}
+
+/**
+ * Adds a header to the flat, sorted list `out[from…]` as `Headers` holds it: in its sorted
+ * place (after the names not greater), combined with `, ` into the same name's value but for
+ * `set-cookie`, which keeps one entry per value. A handful of headers: a linear scan.
+ */
+function addSorted(out: string[], from: number, name: string, value: string): void {
+  let at = out.length;
+  while (at > from && (out[at - 2] as string) > name) at -= 2;
+  if (at > from && out[at - 2] === name && name !== 'set-cookie') out[at - 1] += `, ${value}`;
+  else if (at === out.length) out.push(name, value);
+  else out.splice(at, 0, name, value);
+}
+
 function byName(a: [string, string], b: [string, string]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
@@ -177,6 +268,46 @@ export function buildResponse(body: string | Uint8Array, status: number, headerT
   appendHeaders(headers, headerText);
   // File bytes are wasm-bindgen's copy out of Wasm memory: a plain ArrayBuffer, never shared.
   return new Response(noBody ? null : (body as string | Uint8Array<ArrayBuffer>), { status, headers });
+}
+
+/** The `Response` of an answer once it may be released: after its changes are stored. */
+export function released(answer: SandboxAnswer): Response | Promise<Response> {
+  const { stored } = answer;
+  if (stored === undefined) return buildResponse(answer.body, answer.status, answer.headers);
+  return stored.then(() => buildResponse(answer.body, answer.status, answer.headers));
+}
+
+/**
+ * What `buildResponse(answer.body, answer.status, answer.headers)` holds, without making it,
+ * for the HTTP server to write: appends its headers to `out` as its `headers` iterate them
+ * (flat: names lower-cased and sorted, values trimmed, a repeated name combined with `, ` but
+ * `set-cookie`, the content type a string body gets when the core names none), and returns
+ * its body as text or bytes (empty for a null-body status) and its `request-id`, for the
+ * access log. What `Headers` would refuse (a name that is not a token, a value with a control
+ * character or beyond a byte) is left for `writeHead` to refuse, which it does: the core never
+ * answers such a header.
+ */
+export function answerHeaders(answer: SandboxAnswer, out: string[]): { body: string | Uint8Array; requestId: string } {
+  const text = answer.headers;
+  const from = out.length;
+  for (let start = 0; ; ) {
+    const nameEnd = text.indexOf('\n', start);
+    const valueEnd = nameEnd < 0 ? -1 : text.indexOf('\n', nameEnd + 1);
+    if (valueEnd < 0) break;
+    let value = text.slice(nameEnd + 1, valueEnd);
+    if (EDGE_WHITESPACE.test(value)) value = value.replace(TRIM_WHITESPACE, '');
+    addSorted(out, from, text.slice(start, nameEnd).toLowerCase(), value);
+    start = valueEnd + 1;
+  }
+  const noBody = NULL_BODY_STATUSES.has(answer.status);
+  let requestId = '';
+  let typed = false;
+  for (let i = from; i < out.length; i += 2) {
+    if (out[i] === 'content-type') typed = true;
+    else if (out[i] === 'request-id') requestId = out[i + 1] as string;
+  }
+  if (!noBody && !typed && typeof answer.body === 'string') addSorted(out, from, 'content-type', 'text/plain;charset=UTF-8');
+  return { body: noBody ? '' : answer.body, requestId };
 }
 
 /** What fetch rejects with when its signal aborts: the signal's reason, an `AbortError` by default. */

@@ -19,7 +19,7 @@ import type { RandomFill } from '../random.js';
 import type { CoreErrorFields } from '../wasm-instance.js';
 import { engineWasm, type EngineExports, type SandboxCore } from '../engine-core.js';
 import { Courier, type DeliveryResult, type OutgoingDelivery } from './deliveries.js';
-import { abortable, abortReason, buildResponse, readRequest, type SandboxRequest } from './http.js';
+import { abortable, abortReason, readRequest, released, type SandboxAnswer, type SandboxRequest } from './http.js';
 import { Journal } from './journal.js';
 import { resolveOptions, type SandboxOptions } from './options.js';
 import { isThenable, type SandboxStorage, type SandboxStorageContents } from './storage.js';
@@ -112,6 +112,22 @@ interface Live {
 
 const noop = (): void => {};
 
+/** The key of `SandboxImpl`'s way in for the HTTP server: this module's own, never exported. */
+const SERVE = Symbol('serve');
+
+/**
+ * The local server's way in (internal: no entry exports it): one request that arrived over
+ * HTTP, as primitives (see `rawRequest`), through exactly what `sandbox.fetch` runs after it
+ * read its arguments, and its answer as primitives instead of a `Response`. Synchronous when
+ * `sandbox.fetch` would have handled it in the caller's turn. `undefined` when `sandbox` is
+ * not this module's (a sandbox from another copy of the package, or a wrapper): serve it
+ * through its `fetch` then.
+ * @internal
+ */
+export function serveRequest(sandbox: Sandbox, request: SandboxRequest): SandboxAnswer | Promise<SandboxAnswer> | undefined {
+  return sandbox instanceof SandboxImpl ? sandbox[SERVE](request) : undefined;
+}
+
 class SandboxImpl implements Sandbox {
   readonly ready: Promise<void>;
   readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -168,28 +184,42 @@ class SandboxImpl implements Sandbox {
     return this.#courier.settled();
   }
 
+  /** See `serveRequest`. */
+  [SERVE](request: SandboxRequest): SandboxAnswer | Promise<SandboxAnswer> {
+    return this.#serve(request);
+  }
+
   #fetch(input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
     try {
       const request = readRequest(input, init);
       const { signal } = request;
       if (signal?.aborted) return Promise.reject(abortReason(signal));
-      const { body } = request;
-      if (!(body instanceof Promise)) {
-        const live = this.#acquire();
-        // The common case runs the core right here, in the caller's turn: no microtask before
-        // the request is handled, so requests reach the core in the order of the fetch calls.
-        if (!(live instanceof Promise)) return abortable(this.#dispatch(live, request, body), signal);
-        // fetch takes the body when it is called; the caller may reuse the array meanwhile.
-        return this.#fetchLater(request, body.slice());
-      }
-      return this.#fetchLater(request, body);
+      const answer = this.#serve(request);
+      return abortable(answer instanceof Promise ? answer.then(released) : released(answer), signal);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
+  /**
+   * The one way a request reaches the core, for `fetch` and the HTTP server alike (see
+   * `serveRequest`). The common case runs the core right here, in the caller's turn: no
+   * microtask before the request is handled, so requests reach the core in the order of the
+   * calls. Throws (or rejects) what `fetch` rejects with.
+   */
+  #serve(request: SandboxRequest): SandboxAnswer | Promise<SandboxAnswer> {
+    const { body } = request;
+    if (!(body instanceof Promise)) {
+      const live = this.#acquire();
+      if (!(live instanceof Promise)) return this.#dispatch(live, request, body);
+      // fetch takes the body when it is called; the caller may reuse the array meanwhile.
+      return this.#serveLater(request, body.slice());
+    }
+    return this.#serveLater(request, body);
+  }
+
   /** A request that must wait: for its body, or for the sandbox to (re)open. */
-  async #fetchLater(request: SandboxRequest, body: Uint8Array | Promise<Uint8Array>): Promise<Response> {
+  async #serveLater(request: SandboxRequest, body: Uint8Array | Promise<Uint8Array>): Promise<SandboxAnswer> {
     const { signal } = request;
     const bytes = await abortable(body, signal);
     let live = this.#acquire();
@@ -198,11 +228,14 @@ class SandboxImpl implements Sandbox {
       live = this.#acquire(); // another request may have retired it meanwhile
     }
     if (signal?.aborted) throw abortReason(signal);
-    return abortable(this.#dispatch(live, request, bytes), signal);
+    return this.#dispatch(live, request, bytes);
   }
 
-  /** Runs one request through the core; the response once its changes (and earlier ones) are stored. */
-  #dispatch(live: Live, request: SandboxRequest, body: Uint8Array): Promise<Response> {
+  /**
+   * Runs one request through the core: its answer, to be released once `stored` settles (its
+   * changes, and earlier ones, are stored). Throws what the core failed with.
+   */
+  #dispatch(live: Live, request: SandboxRequest, body: Uint8Array): SandboxAnswer {
     const { core } = live;
     const host = this.#hostNow();
     let text: string;
@@ -216,19 +249,18 @@ class SandboxImpl implements Sandbox {
       // applies anything, so those failures leave the state as it was. Only a panic may have
       // left it half-applied.
       if (e instanceof VinrInternalError) this.#retire(live, e);
-      return Promise.reject(e);
+      throw e;
     }
     const status = core.status();
     const headers = core.headers();
     // JSON is never empty: an empty text means the body is a file's bytes.
     const content = text === '' ? (core.takeBodyBytes() ?? text) : text;
-    const respond = (): Response => buildResponse(content, status, headers);
     const stored = storeChanges(live);
     // The webhook deliveries the request made due (usually none: one cheap call), sent once
     // the response is released.
     const due = core.takeDeliveries(host);
     if (due !== undefined) this.#courier.send(live, JSON.parse(due) as OutgoingDelivery[], stored);
-    return stored === undefined ? Promise.resolve(respond()) : stored.then(respond);
+    return { status, headers, body: content, stored };
   }
 
   /**

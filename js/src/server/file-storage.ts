@@ -32,10 +32,10 @@ import {
 /** Options of `fileStorage(dir, options)`. Every option is checked; an unknown one is an error. */
 export interface FileStorageOptions {
   /**
-   * Compact once the log has grown by more than this many bytes since the last snapshot: the
-   * sandbox then hands over a snapshot of its state, which replaces the log. Default 8 MiB
-   * (8388608). `Infinity` never compacts. Compaction bounds both the disk use and the time a
-   * restart spends replaying the log.
+   * Compact once the log has grown by more than this many bytes since the last snapshot, and by
+   * at least twice the snapshot's size: the sandbox then hands over a snapshot of its state,
+   * which replaces the log. Default 8 MiB (8388608). `Infinity` never compacts. Compaction bounds
+   * both the disk use and the time a restart spends replaying the log.
    */
   compactAfterBytes?: number | undefined;
   /**
@@ -343,6 +343,7 @@ class FileStorageImpl implements FileStorage {
 
     this.#log = await open(this.#logPath, 'a');
     this.#generation = generation;
+    this.#compactAt = this.#compactThreshold(snapshot?.length ?? 0);
     this.#opened = true;
     return snapshot === undefined ? { batches } : { snapshot, batches };
   }
@@ -401,9 +402,21 @@ class FileStorageImpl implements FileStorage {
     }
     this.#generation = next;
     this.#logBytes = FILE_HEADER_BYTES;
-    this.#compactAt = this.#compactAfterBytes;
+    this.#compactAt = this.#compactThreshold(snapshot.length);
     this.#snapshots++;
     this.#opened = true;
+  }
+
+  /**
+   * How much log may follow a snapshot of `snapshotBytes` before the next compaction: the option,
+   * and at least twice the snapshot. The state (so each snapshot) keeps growing; compacting every
+   * fixed number of bytes would rewrite an ever larger snapshot as often, a cost that grows with
+   * the square of the bytes written, and each rewrite stalls the server (measured: 470 ms for a
+   * 70 MiB state, every ~2,400 requests). Twice the snapshot keeps the rewriting to at most half
+   * of what was appended, and the log to three times the state at most.
+   */
+  #compactThreshold(snapshotBytes: number): number {
+    return Math.max(this.#compactAfterBytes, 2 * snapshotBytes);
   }
 
   /** Atomically replaces `path` with `bytes`: a temporary file, synced, renamed, the rename synced. */

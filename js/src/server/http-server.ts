@@ -1,9 +1,17 @@
 /**
- * `sandbox.fetch` served over `node:http`: the local server's whole face. It turns each HTTP
- * request into one `sandbox.fetch` call and writes the `Response` back; statuses, envelopes
- * and every API rule are the core's. What only a transport can answer is answered here, in the
- * API's envelope: a connection that sends its headers too slowly (408), a request Node cannot
- * parse (400, 431), a sandbox that failed to store (500), and `GET /health`.
+ * `sandbox.fetch` served over `node:http`: the local server's whole face. Each HTTP request is
+ * one request to the sandbox and its answer is written back; statuses, envelopes and every API
+ * rule are the core's. What only a transport can answer is answered here, in the API's
+ * envelope: a connection that sends its headers too slowly (408), a request Node cannot parse
+ * (400, 431), a sandbox that failed to store (500), and `GET /health`.
+ *
+ * A sandbox made by this package goes in through `serveRequest`: the very code `sandbox.fetch`
+ * runs once it has read its arguments, handed the request as primitives (method, URL, header
+ * text, body bytes) and answering with primitives (status, header text, body), so that no
+ * `Request`, `Headers` or `Response` is made per request; `rawRequest` and `answerHeaders`
+ * (sandbox/http.ts) give the header text `fetch` would have given the core, and the headers and
+ * body its `Response` would have held. Any other `sandbox` (another copy of the package, a
+ * wrapper) is served through its `fetch`, and written by the same code.
  *
  * A body is read to one byte past the core's limit and no further: the core answers the 413,
  * and the server never holds more than that of anybody's upload.
@@ -13,7 +21,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { engineWasm } from '../engine-core.js';
 import { messageOf, VinrConfigurationError } from '../errors.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import { answerHeaders, rawRequest, type SandboxAnswer } from '../sandbox/http.js';
+import { serveRequest, type Sandbox } from '../sandbox/sandbox.js';
 
 /** Options of `startServer(...)`. */
 export interface SandboxServerOptions {
@@ -51,6 +60,11 @@ export async function startServer(options: SandboxServerOptions): Promise<Sandbo
   const bodyLimit = engineWasm.call((w) => w.maxBodyBytes());
   await sandbox.ready;
   const inFlight = new Set<ServerResponse>();
+  // One listener for every response (not a closure each).
+  function forget(this: ServerResponse): void {
+    inFlight.delete(this);
+  }
+  const context: Context = { sandbox, bodyLimit, log };
   const server = createServer(
     {
       headersTimeout: headersTimeoutMs,
@@ -61,9 +75,9 @@ export async function startServer(options: SandboxServerOptions): Promise<Sandbo
       connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
     },
     (req, res) => {
-    inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
-    void serve(sandbox, req, res, bodyLimit, log);
+      inFlight.add(res);
+      res.on('close', forget);
+      serve(context, req, res);
     },
   );
   // What Node answers by itself (a 400 for a malformed request, 408 for headers that came too
@@ -115,94 +129,160 @@ function checkOptions(options: SandboxServerOptions): SandboxServerOptions {
   return options;
 }
 
-async function serve(
-  sandbox: Sandbox,
-  req: IncomingMessage,
-  res: ServerResponse,
-  bodyLimit: number,
-  log: ((line: string) => void) | undefined,
-): Promise<void> {
-  const started = performance.now();
+interface Context {
+  sandbox: Sandbox;
+  bodyLimit: number;
+  log: ((line: string) => void) | undefined;
+}
+
+/** One request: `/health`, or the sandbox's answer once the body is read (at once without one). */
+function serve(context: Context, req: IncomingMessage, res: ServerResponse): void {
+  const started = context.log === undefined ? 0 : performance.now();
+  if (req.method === 'GET' && req.url === '/health') {
+    logLine(context, req, 200, started, '');
+    writeJson(res, 200, '{"status":"ok"}');
+    return;
+  }
+  // `req.headers` costs nothing more here: Node made it already (it checks Host and Expect).
+  const { headers } = req;
+  const url = `http://${headers.host ?? 'localhost'}${req.url ?? '/'}`;
+  // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 6.3): the
+  // sandbox answers in this turn, and Node drains the empty stream after the response.
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
+    answer(context, req, res, url, EMPTY, started);
+    return;
+  }
+  readBody(
+    req,
+    context.bodyLimit,
+    (body) => {
+      // Past the limit the rest of the body is never read: the connection cannot carry another
+      // request after it.
+      if (body.length > context.bodyLimit) res.shouldKeepAlive = false;
+      answer(context, req, res, url, body, started);
+    },
+    (error) => fail(context, req, res, error, started),
+  );
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Hands the request to the sandbox and writes its answer once it may be released. */
+function answer(context: Context, req: IncomingMessage, res: ServerResponse, url: string, body: Uint8Array, started: number): void {
   const method = req.method ?? 'GET';
-  const path = req.url ?? '/';
-  let status = 500;
-  let requestId = '';
+  let answered: SandboxAnswer | Promise<SandboxAnswer> | undefined;
   try {
-    if (method === 'GET' && path === '/health') {
-      status = 200;
-      writeJson(res, 200, '{"status":"ok"}');
-      return;
-    }
-    const body = await readBody(req, bodyLimit);
-    // Past the limit the rest of the body is never read: the connection cannot carry another
-    // request after it.
-    if (body.length > bodyLimit) res.shouldKeepAlive = false;
-    // A Buffer's memory is an ArrayBuffer (Node never pools a SharedArrayBuffer); the view is
-    // what BodyInit's typing accepts.
-    const bytes = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length);
-    const response = await sandbox.fetch(`http://${req.headers.host ?? 'localhost'}${path}`, {
-      method,
-      headers: requestHeaders(req),
-      ...(body.length > 0 && method !== 'GET' && method !== 'HEAD' ? { body: bytes } : {}),
-    });
-    status = response.status;
-    requestId = response.headers.get('request-id') ?? '';
-    const json = response.headers.get('content-type')?.startsWith('application/json') === true;
-    const content = json ? await response.text() : Buffer.from(await response.arrayBuffer());
-    const headers: string[] = ['content-length', String(typeof content === 'string' ? Buffer.byteLength(content) : content.length)];
-    response.headers.forEach((value, name) => headers.push(name, value));
-    res.writeHead(status, headers);
-    res.end(content);
+    answered = serveRequest(context.sandbox, rawRequest(method, url, req.rawHeaders, body, HOP_BY_HOP));
   } catch (error) {
-    // The sandbox rejects only when it could not store the request's changes (or the request
-    // was malformed beyond what fetch accepts): the API's 500, with the reason.
-    const answer = errorEnvelope('api_error', 'sandbox_failed', `the sandbox could not answer: ${messageOf(error)}`);
-    requestId = answer.requestId;
-    status = 500;
-    if (!res.headersSent) writeJson(res, 500, answer.body, answer.requestId);
-    else res.destroy();
-  } finally {
-    if (log !== undefined) {
-      const ms = (performance.now() - started).toFixed(1);
-      log(`${new Date().toISOString()} ${method} ${path} ${status} ${ms}ms${requestId === '' ? '' : ` ${requestId}`}`);
-    }
+    fail(context, req, res, error, started);
+    return;
+  }
+  if (answered === undefined) answered = fetchAnswer(context.sandbox, method, url, req, body);
+  if (answered instanceof Promise) {
+    answered.then(
+      (a) => release(context, req, res, a, started),
+      (error: unknown) => fail(context, req, res, error, started),
+    );
+  } else {
+    release(context, req, res, answered, started);
   }
 }
 
-/** The request's headers as `fetch` takes them (Node joined repeats already, lower-cased names). */
-function requestHeaders(req: IncomingMessage): [string, string][] {
+function release(context: Context, req: IncomingMessage, res: ServerResponse, answer: SandboxAnswer, started: number): void {
+  const { stored } = answer;
+  if (stored === undefined) {
+    write(context, req, res, answer, started);
+  } else {
+    stored.then(
+      () => write(context, req, res, answer, started),
+      (error: unknown) => fail(context, req, res, error, started),
+    );
+  }
+}
+
+/** Writes the answer as its `Response` holds it (see `answerHeaders`), with its length. */
+function write(context: Context, req: IncomingMessage, res: ServerResponse, answer: SandboxAnswer, started: number): void {
+  const headers = ['content-length', ''];
+  let body: string | Uint8Array;
+  let requestId: string;
+  try {
+    ({ body, requestId } = answerHeaders(answer, headers));
+    headers[1] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    res.writeHead(answer.status, headers);
+  } catch (error) {
+    fail(context, req, res, error, started);
+    return;
+  }
+  // Logged before the answer goes out: whoever reads the log after the answer finds its line.
+  logLine(context, req, answer.status, started, requestId);
+  res.end(body);
+}
+
+/**
+ * The sandbox rejects only when it could not store the request's changes (or the request was
+ * malformed beyond what fetch accepts): the API's 500, with the reason.
+ */
+function fail(context: Context, req: IncomingMessage, res: ServerResponse, error: unknown, started: number): void {
+  const answer = errorEnvelope('api_error', 'sandbox_failed', `the sandbox could not answer: ${messageOf(error)}`);
+  logLine(context, req, 500, started, answer.requestId);
+  if (!res.headersSent) writeJson(res, 500, answer.body, answer.requestId);
+  else res.destroy();
+}
+
+function logLine(context: Context, req: IncomingMessage, status: number, started: number, requestId: string): void {
+  const { log } = context;
+  if (log === undefined) return;
+  const ms = (performance.now() - started).toFixed(1);
+  log(`${new Date().toISOString()} ${req.method ?? 'GET'} ${req.url ?? '/'} ${status} ${ms}ms${requestId === '' ? '' : ` ${requestId}`}`);
+}
+
+/**
+ * A sandbox that is not this package's own (see the module comment): through its `fetch`, with
+ * the request's headers as `fetch` takes them, and its `Response` read back into an answer.
+ */
+async function fetchAnswer(sandbox: Sandbox, method: string, url: string, req: IncomingMessage, body: Uint8Array): Promise<SandboxAnswer> {
   const raw = req.rawHeaders;
-  const out: [string, string][] = [];
+  const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
-    // Hop-by-hop headers describe this connection, not the request.
-    if (!HOP_BY_HOP.has(name.toLowerCase())) out.push([name, raw[i + 1] as string]);
+    if (!HOP_BY_HOP.has(name.toLowerCase())) pairs.push([name, raw[i + 1] as string]);
   }
-  return out;
+  // A Buffer's memory is an ArrayBuffer (Node never pools a SharedArrayBuffer): the view is what
+  // BodyInit's typing accepts.
+  const bytes = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length);
+  const response = await sandbox.fetch(url, {
+    method,
+    headers: pairs,
+    ...(body.length > 0 && method !== 'GET' && method !== 'HEAD' ? { body: bytes } : {}),
+  });
+  const json = response.headers.get('content-type')?.startsWith('application/json') === true;
+  const content = json ? await response.text() : new Uint8Array(await response.arrayBuffer());
+  let headers = '';
+  response.headers.forEach((value, name) => (headers += `${name}\n${value}\n`));
+  return { status: response.status, headers, body: content, stored: undefined };
 }
 
+/** Hop-by-hop headers describe the connection, not the request: the sandbox never sees them. */
 const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection']);
 
 /** The body, or its first `limit + 1` bytes when it is longer. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length > limit) {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        req.pause();
-        resolve(Buffer.concat(chunks).subarray(0, limit + 1));
-      }
-    };
-    const onEnd = (): void => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', reject);
-  });
+function readBody(req: IncomingMessage, limit: number, done: (body: Buffer) => void, failed: (error: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const onData = (chunk: Buffer): void => {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > limit) {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.pause();
+      done(Buffer.concat(chunks).subarray(0, limit + 1));
+    }
+  };
+  const onEnd = (): void => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length));
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', failed);
 }
 
 function writeJson(res: ServerResponse, status: number, body: string, requestId?: string): void {
