@@ -160,6 +160,18 @@ const TRIM_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 const INVALID_VALUE = /[\0\r\n]|[^\0-\xFF]/;
 
 /**
+ * One header as `Headers` takes it: the `TypeError` of a name that is not a token, the value
+ * trimmed of HTTP whitespace, and the `TypeError` of a value with NUL, CR or LF inside or a
+ * character beyond a byte. Returns the value; the caller lower-cases the name.
+ */
+function checkedValue(key: string, given: string): string {
+  if (!TOKEN.test(key)) throw new TypeError(`fetch: '${key}' is not a valid header name`);
+  const value = EDGE_WHITESPACE.test(given) ? given.replace(TRIM_WHITESPACE, '') : given;
+  if (INVALID_VALUE.test(value)) throw new TypeError(`fetch: the value of header '${key}' is not a valid header value`);
+  return value;
+}
+
+/**
  * `new Headers(record)` followed by its iteration, without the `Headers`: each own enumerable
  * key (a symbol is a TypeError) and its value converted to a string; a name that is not a token
  * or a value with NUL, CR or LF inside (after trimming HTTP whitespace), or with a character
@@ -171,10 +183,7 @@ function plainHeaders(record: Record<string, unknown>): [string, string][] {
   let sorted = true;
   for (const key of Object.keys(record)) {
     const name = key.toLowerCase();
-    if (!TOKEN.test(key)) throw new TypeError(`fetch: '${key}' is not a valid header name`);
-    let value = `${record[key]}`;
-    if (EDGE_WHITESPACE.test(value)) value = value.replace(TRIM_WHITESPACE, '');
-    if (INVALID_VALUE.test(value)) throw new TypeError(`fetch: the value of header '${key}' is not a valid header value`);
+    const value = checkedValue(key, `${record[key]}`);
     const last = entries[entries.length - 1];
     // In order so far (the usual case), only a name not after the last can be a repeat.
     if (last !== undefined && (!sorted || name <= last[0])) {
@@ -209,11 +218,7 @@ function pairHeaders(flat: readonly string[], skip: ReadonlySet<string>): string
     const key = flat[i] as string;
     const name = key.toLowerCase();
     if (skip.has(name)) continue;
-    if (!TOKEN.test(key)) throw new TypeError(`fetch: '${key}' is not a valid header name`);
-    let value = flat[i + 1] as string;
-    if (EDGE_WHITESPACE.test(value)) value = value.replace(TRIM_WHITESPACE, '');
-    if (INVALID_VALUE.test(value)) throw new TypeError(`fetch: the value of header '${key}' is not a valid header value`);
-    addSorted(out, 0, name, value);
+    addSorted(out, 0, name, checkedValue(key, flat[i + 1] as string));
   }
   return out;
 }
