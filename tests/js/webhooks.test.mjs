@@ -20,6 +20,20 @@ const SECRET = 'whsec_dmluciB3ZWJob29rIGV4YW1wbGUgc2VjcmV0IDIwMjY=';
 const ROTATED = 'whsec_dmluciB3ZWJob29rIHJvdGF0ZWQgc2VjcmV0IDIwMjY=';
 const T = 1_700_000_000;
 const BODY = '{"id":"evt_1","object":"event","type":"payment.completed"}';
+/** The published vector of the Standard Webhooks specification. */
+const STANDARD = {
+  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+  t: 1614265330,
+  body: '{"test": 2432232314}',
+  sig: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+};
+/** Its three headers, with another signature or message id when given. */
+const standardHeaders = (sig = STANDARD.sig, id = STANDARD.id) => ({
+  'webhook-id': id,
+  'webhook-timestamp': String(STANDARD.t),
+  'webhook-signature': sig,
+});
 const V1 = 'd13ad9de1d6b371bb8973aab3707b862217097f07d1357b52154a574de4d5621';
 const HEADER = `t=${T},v1=${V1}`;
 const ROTATED_V1 = 'a86a5a2fe7d42c6d46cfc1b67b465a2988d485503a7805867e9df65647f648bb';
@@ -285,15 +299,8 @@ describe('headers: a string, Headers, or a Node-style record', () => {
 });
 
 describe('Standard Webhooks', () => {
-  // The published vector of the Standard Webhooks specification.
-  const std = {
-    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
-    t: 1614265330,
-    body: '{"test": 2432232314}',
-    sig: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
-  };
-  const headers = (sig = std.sig) => ({ 'webhook-id': std.id, 'webhook-timestamp': String(std.t), 'webhook-signature': sig });
+  const std = STANDARD;
+  const headers = (sig) => standardHeaders(sig);
 
   test('the specification vector verifies, with and without whsec_, from a record or Headers', () => {
     assert.deepEqual(wh.verifyStandard(std.body, headers(), std.secret, { now: std.t }), { test: 2432232314 });
@@ -335,14 +342,8 @@ describe('Standard Webhooks', () => {
 });
 
 describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries) agree", () => {
-  const std = {
-    secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
-    t: 1614265330,
-    body: '{"test": 2432232314}',
-    sig: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
-  };
-  const stdHeaders = (sig, id = std.id) => ({ 'webhook-id': id, 'webhook-timestamp': String(std.t), 'webhook-signature': sig });
+  const std = STANDARD;
+  const stdHeaders = standardHeaders;
   const unicode = JSON.stringify({ id: 'evt_ü', object: 'event', data: { name: 'Zoë €5 🎉' } });
   const big = JSON.stringify({ id: 'evt_big', object: 'event', data: { note: 'x'.repeat(20_000) } });
   const huge = JSON.stringify({ id: 'evt_huge', object: 'event', data: { note: 'é'.repeat(150_000) } });
@@ -486,9 +487,8 @@ describe("node:crypto's HMAC (Node entries) and the Wasm core's (inline entries)
 });
 
 describe('secret lists the core keeps parsed between calls (the Node builds keep the last one)', () => {
-  // The Standard Webhooks specification vector (as above).
-  const std = { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', t: 1614265330, body: '{"test": 2432232314}' };
-  const stdHeaders = { 'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek', 'webhook-timestamp': String(std.t), 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' };
+  const std = STANDARD;
+  const stdHeaders = standardHeaders();
   const outcome = (fn) => {
     try {
       fn();
