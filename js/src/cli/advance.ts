@@ -10,6 +10,7 @@ export const advanceCommand: CommandSpec = {
   flags: CONNECTION_FLAGS,
   details: `
 <duration> is a number and a unit, or several: 30s, 90m, 12h, 2d, 1w, 1d12h.
+
 Examples:
   vinr advance 2d
   vinr advance 1d12h --api-base http://127.0.0.1:12111/v1`,

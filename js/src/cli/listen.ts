@@ -22,8 +22,10 @@ export const listenCommand: CommandSpec = {
     ...CONNECTION_FLAGS,
   ],
   details: `
-The signing secret of the endpoint is printed at start: give it to your receiver
-(vinr.webhooks.verify(payload, header, secret)). Ctrl-C deletes the endpoint and exits.
+The signing secret of the endpoint is printed at start: give it to your receiver as
+VINR_WEBHOOK_SECRET, or as vinr.webhooks.verify(payload, header, { secret }).
+Ctrl-C deletes the endpoint and exits.
+
 Example:
   vinr listen --forward-to http://localhost:3000/webhooks --events payment.*,dispute.created`,
 };

@@ -145,8 +145,9 @@ export const triggerCommand: CommandSpec = {
   details: `
 Events:
 ${Object.entries(TRIGGERS)
-  .map(([name, t]) => `  ${name.padEnd(24)}${t?.summary ?? ''}`)
+  .map(([name, t]) => `  ${name.padEnd(26)}${t?.summary ?? ''}`)
   .join('\n')}
+
 Example:
   vinr trigger payment.completed`,
 };
