@@ -191,6 +191,8 @@ const builds = [
   // @vinr/sdk/server and the `vinr` command: Node only, on the engine's Wasm build.
   { in: 'server-node.ts', out: 'server-node.mjs', format: 'esm', platform: 'node' },
   { in: 'server-node-cjs.ts', out: 'server-node.cjs', format: 'cjs', platform: 'node' },
+  // The file storage's writer and compactor threads, started by both server entries.
+  { in: 'storage-worker.ts', out: 'storage-worker.mjs', format: 'esm', platform: 'node' },
   // The `vinr` bin: the SDK itself is imported by name (external), so no Wasm glue is bundled.
   { in: 'cli.ts', out: 'cli.mjs', format: 'esm', platform: 'node', external: ['@vinr/sdk', '@vinr/sdk/server'], banner: '#!/usr/bin/env node' },
 ];
@@ -309,7 +311,7 @@ function checkEntryGlue() {
     const map = JSON.parse(readFileSync(join(dist, `${b.out}.map`), 'utf8'));
     const sources = new Set(map.sources.map((s) => join(dist, s)));
     const webhooks = b.inlineWasm === 'webhooks' ? 'webhooks-inline' : 'webhooks';
-    const expected = b.out === 'cli.mjs' ? 'none' : /^(sandbox|settlement|server)-/.test(b.out) ? 'engine' : b.out.startsWith('webhooks-') ? webhooks : 'client';
+    const expected = b.out === 'cli.mjs' ? 'none' : /^(sandbox|settlement|server|storage)-/.test(b.out) ? 'engine' : b.out.startsWith('webhooks-') ? webhooks : 'client';
     for (const dir of ['client', 'webhooks', 'webhooks-inline', 'engine', 'test-hooks']) {
       if (sources.has(glueOf(dir)) !== (dir === expected)) {
         console.error(`build-js: dist/${b.out} ${dir === expected ? 'lacks' : 'bundles'} the ${dir} Wasm glue`);

@@ -435,6 +435,16 @@ fn restoring_the_change_records_gives_the_same_sandbox() {
     let from_snapshot = Sandbox::restore(config, Some(&snapshot), std::iter::empty()).unwrap();
     assert_eq!(from_snapshot.snapshot(), snapshot);
     assert_eq!(from_snapshot.owner_keys_json(), h.sandbox.owner_keys_json());
+    // Compaction without a sandbox: the log in two halves, the first one compacted, gives the
+    // snapshot of the whole.
+    let (head, tail) = batches.split_at(batches.len() / 2);
+    let compacted = Sandbox::compact(None, head.iter().copied()).unwrap();
+    assert_ne!(compacted, snapshot);
+    assert_eq!(
+        Sandbox::compact(Some(&compacted), tail.iter().copied()).unwrap(),
+        snapshot
+    );
+    assert!(Sandbox::compact(None, std::iter::once(&b"not a record"[..])).is_err());
     assert!(Sandbox::restore(
         SandboxConfig::default(),
         Some(b"{\"k\":\"test/payment/x\"}"),

@@ -280,6 +280,16 @@ impl Sandbox {
         records::snapshot(&self.store)
     }
 
+    /// The snapshot of the state that `snapshot` and the `batches` after it restore to, without
+    /// opening a sandbox on it: what a storage adapter compacts its log into, on a thread other
+    /// than the one serving requests. Equal to `restore(...)?.snapshot()`.
+    pub fn compact<'a>(
+        snapshot: Option<&'a [u8]>,
+        batches: impl Iterator<Item = &'a [u8]>,
+    ) -> Result<Vec<u8>, RestoreError> {
+        Ok(records::snapshot(&records::restore(snapshot, batches)?))
+    }
+
     /// `{"test":{"secretKey","publishableKey"},"live":{…}}`: the Owner's current keys.
     pub fn owner_keys_json(&self) -> String {
         let secret_of = |mode: Mode, id: &str| {

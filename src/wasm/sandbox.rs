@@ -258,3 +258,16 @@ fn split_headers(text: &str) -> Vec<(&str, &str)> {
 pub fn max_body_bytes() -> u32 {
     u32::try_from(crate::sandbox::MAX_BODY_BYTES).unwrap_or(u32::MAX)
 }
+
+/// The snapshot of `snapshot` (or an empty sandbox) with `batches` applied: the file storage's
+/// compaction, run in a worker thread so that the server never stops for it. Fails as
+/// `SandboxCore.restore` does on records it cannot read.
+#[wasm_bindgen(js_name = compactRecords)]
+pub fn compact_records(
+    snapshot: Option<Vec<u8>>,
+    batches: Vec<js_sys::Uint8Array>,
+) -> Result<Vec<u8>, JsValue> {
+    let batches: Vec<Vec<u8>> = batches.iter().map(js_sys::Uint8Array::to_vec).collect();
+    Sandbox::compact(snapshot.as_deref(), batches.iter().map(Vec::as_slice))
+        .map_err(|e| error::to_js(&ApiError::internal(e.to_string())))
+}

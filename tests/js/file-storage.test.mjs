@@ -1,6 +1,6 @@
 // `fileStorage(dir)` of the packed `@vinr/sdk/server`: a sandbox on it reopens in the same state,
-// group commit shares syncs, compaction replaces the log (and survives a crash between its two
-// renames), a torn tail is cut while damage in the middle stops the start, one process per
+// group commit shares syncs, compaction runs in a thread of its own (and a crash at any of its
+// steps loses nothing and applies nothing twice), a torn tail is cut while damage in the middle stops the start, one process per
 // directory (a killed holder's lock is taken over), and its options are checked. The log is read
 // here byte by byte, as the format says (js/src/server/log-format.ts), with a reference CRC-32C.
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { consumerProject, removeProjects } from './lib/project.mjs';
 
 const LOG = 'sandbox.log';
+const OLD_LOG = 'sandbox.log.old';
 const SNAPSHOT = 'sandbox.snapshot';
 const LOCK = 'sandbox.lock';
 const FILE_HEADER = 24;
@@ -118,6 +119,8 @@ function readLog(dir) {
 }
 
 const size = (dir, name = LOG) => statSync(join(dir, name)).size;
+/** The generation in a log or snapshot file's header (u64 at byte 12). */
+const generationOf = (path) => Number(readFileSync(path).readBigUInt64LE(12));
 
 /** Resolves with `e` when `promise` rejects; fails when it resolves. */
 async function rejection(promise) {
@@ -214,7 +217,7 @@ describe('fileStorage', () => {
     await storage.appendMany([]);
     assert.deepEqual(
       { ...storage.stats(), logBytes: undefined },
-      { appends: 4, writes: 2, syncs: 2, logBytes: undefined, snapshots: 0, generation: 0, truncatedBytes: 0 },
+      { appends: 4, writes: 2, syncs: 2, logBytes: undefined, snapshots: 0, failedCompactions: 0, generation: 0, truncatedBytes: 0 },
     );
     assert.equal(storage.stats().logBytes, size(dir));
     await storage.close();
@@ -240,8 +243,6 @@ describe('fileStorage', () => {
         grouped++;
         return inner.appendMany(bs);
       },
-      wantsSnapshot: () => inner.wantsSnapshot(),
-      compact: (s) => inner.compact(s),
     };
     const sandbox = sdk.createSandbox({ storage, clock });
     await sandbox.ready;
@@ -268,80 +269,116 @@ describe('fileStorage', () => {
     await reopened.storage.close();
   });
 
-  test('compaction: wantsSnapshot past compactAfterBytes, the log replaced by a snapshot, the same state reopened', async () => {
+  test('compaction: past compactAfterBytes the log is rotated and compacted in a thread, while requests go on; the same state reopened', async () => {
     const dir = newDir();
     const first = await open(dir, { compactAfterBytes: 4000 });
     await someRequests(first.sandbox, 6);
-    const grown = size(dir);
-    // The sandbox may have compacted on its own already (once its journal asks the adapter);
-    // either way, do what it does once more.
-    const wanted = first.storage.wantsSnapshot();
-    assert.ok(wanted || first.storage.stats().snapshots > 0, 'the log went past compactAfterBytes');
-    if (wanted) assert.ok(grown > FILE_HEADER + 4000, `${grown} bytes`);
-    await first.storage.compact(first.sandbox.snapshot());
-    assert.equal(first.storage.wantsSnapshot(), false);
+    // The compaction runs beside the requests: these are answered whether or not it is done.
+    await someRequests(first.sandbox, 2);
+    await first.storage.compacted();
     const stats = first.storage.stats();
-    assert.ok(stats.snapshots >= 1 && stats.generation === stats.snapshots, JSON.stringify(stats));
-    assert.equal(size(dir), FILE_HEADER, 'the log holds nothing the snapshot does not');
-    assert.equal(stats.logBytes, FILE_HEADER);
-    assert.equal(readLog(dir).generation, stats.generation, 'the new log carries the generation');
+    assert.ok(stats.snapshots >= 1 && stats.generation === stats.snapshots && stats.failedCompactions === 0, JSON.stringify(stats));
+    assert.equal(existsSync(join(dir, OLD_LOG)), false, 'the compacted log is deleted');
+    assert.equal(generationOf(join(dir, SNAPSHOT)), stats.generation);
+    assert.equal(readLog(dir).generation, stats.generation, 'the log follows the snapshot');
     const compacted = first.sandbox.snapshot();
     await first.storage.close();
+    assert.equal(first.storage.stats().logBytes, size(dir));
 
-    // From the snapshot alone (or plus the batches after it), the same bytes.
-    const second = await open(dir, { compactAfterBytes: 4000 });
+    // Snapshot plus the log after it: the same bytes.
+    const second = await open(dir);
     assert.deepEqual(second.sandbox.snapshot(), compacted);
-    // More changes after the snapshot: snapshot + log replay to the same state.
     await api(second.sandbox, 'POST', '/v1/customers', { email: 'after@example.com' });
     const after = second.sandbox.snapshot();
+    assert.equal(second.storage.stats().snapshots, 0, 'the default threshold is far off');
     await second.storage.close();
     const third = await open(dir);
     assert.deepEqual(third.sandbox.snapshot(), after);
-    assert.equal(third.storage.wantsSnapshot(), false, 'the default threshold is far off');
     await third.storage.close();
   });
 
-  test('a crash between the snapshot rename and the new log: the old log is known to be in the snapshot, nothing applied twice', async () => {
+  test('a crash at any step of a compaction: every state it can leave loads, with nothing lost and nothing applied twice', async () => {
+    // Before: a log (generation 0) and no snapshot.
     const dir = newDir();
-    const first = await open(dir);
+    const first = await open(dir, { compactAfterBytes: Infinity });
     await someRequests(first.sandbox);
-    const oldLog = readFileSync(join(dir, LOG));
-    const state = first.sandbox.snapshot();
-    await first.storage.compact(state);
+    const before = first.sandbox.snapshot();
     await first.storage.close();
-    assert.equal(readLog(dir).generation, 1);
-    // The crash: the snapshot (generation 1) renamed in, the generation-0 log still in place.
-    writeFileSync(join(dir, LOG), oldLog);
+    const log0 = readFileSync(join(dir, LOG));
 
-    const storage = sdk.fileStorage(dir);
-    const contents = await storage.load();
-    assert.deepEqual(contents.snapshot, state);
-    assert.deepEqual(contents.batches, [], 'the old log is not replayed on top of the snapshot');
-    const { generation, frames } = readLog(dir);
-    assert.deepEqual({ generation, frames: frames.length }, { generation: 1, frames: 0 }, 'and is replaced by a fresh one');
-    await storage.close();
-    const reopened = await open(dir);
-    assert.deepEqual(reopened.sandbox.snapshot(), state);
+    // 1. The rotation stopped between its two renames: the old log, and no log yet.
+    const rotating = newDir();
+    writeFileSync(join(rotating, OLD_LOG), log0);
+    let reopened = await open(rotating);
+    assert.deepEqual(reopened.sandbox.snapshot(), before);
+    assert.equal(readLog(rotating).generation, 1, 'an empty log following the coming snapshot');
+    // The load finishes the compaction, in the background.
+    await reopened.storage.compacted();
+    assert.equal(existsSync(join(rotating, OLD_LOG)), false);
+    assert.equal(generationOf(join(rotating, SNAPSHOT)), 1);
     await reopened.storage.close();
+    reopened = await open(rotating);
+    assert.deepEqual(reopened.sandbox.snapshot(), before);
+    await reopened.storage.close();
+
+    // 2. Rotated, and the compactor failed (or the process died while it ran): the old log, and a
+    //    log with the requests after the rotation. Here a directory in the way of the snapshot's
+    //    temporary file makes it fail.
+    mkdirSync(join(dir, `${SNAPSHOT}.tmp`));
+    const failing = await open(dir, { compactAfterBytes: 0 });
+    await api(failing.sandbox, 'POST', '/v1/customers', { email: 'after-rotation@example.com' });
+    await failing.storage.compacted();
+    const stats = failing.storage.stats();
+    assert.deepEqual([stats.snapshots, stats.failedCompactions], [0, 1], JSON.stringify(stats));
+    assert.equal(existsSync(join(dir, SNAPSHOT)), false);
+    const oldLog = readFileSync(join(dir, OLD_LOG));
+    assert.deepEqual(oldLog.subarray(0, log0.length), log0, 'the rotated log: the log as it was, then the request that crossed the threshold');
+    const rotatedState = failing.sandbox.snapshot();
+    await failing.storage.close();
+    rmdirSync(join(dir, `${SNAPSHOT}.tmp`));
+    const logAfterRotation = readFileSync(join(dir, LOG));
+    assert.equal(generationOf(join(dir, LOG)), 1);
+    // Loads as old log + log, and finishes the compaction.
+    reopened = await open(dir);
+    assert.deepEqual(reopened.sandbox.snapshot(), rotatedState);
+    await reopened.storage.compacted();
+    assert.deepEqual([reopened.storage.stats().snapshots, existsSync(join(dir, OLD_LOG))], [1, false]);
+    await reopened.storage.close();
+
+    // 3. The compactor renamed the snapshot in but did not get to delete the old log: the old log
+    //    is recognised (generation 0 < the snapshot's 1) and deleted, not replayed again.
+    writeFileSync(join(dir, OLD_LOG), log0);
+    reopened = await open(dir);
+    assert.deepEqual(reopened.sandbox.snapshot(), rotatedState);
+    assert.equal(existsSync(join(dir, OLD_LOG)), false);
+    await reopened.storage.close();
+
+    // 4. A directory from before compaction ran in a thread: snapshot 1 and a log of generation 0
+    //    that it holds (that version renamed the snapshot in, then replaced the log).
+    const legacy = newDir();
+    writeFileSync(join(legacy, SNAPSHOT), readFileSync(join(dir, SNAPSHOT)));
+    writeFileSync(join(legacy, LOG), log0);
+    const storage = sdk.fileStorage(legacy);
+    const contents = await storage.load();
+    assert.deepEqual(contents.batches, [], 'the generation-0 log is not replayed on top of the snapshot');
+    assert.deepEqual(readLog(legacy).generation, 1, 'and is replaced by an empty one');
+    await storage.close();
+
+    // What a crash cannot leave is an error: a log of a generation the snapshot does not reach.
+    writeFileSync(join(legacy, LOG), logAfterRotation);
+    unlinkSync(join(legacy, SNAPSHOT));
+    const orphan = sdk.fileStorage(legacy);
+    const e = await rejection(orphan.load());
+    assert.equal(e.code, 'storage_corrupt');
+    assert.match(e.message, /follows snapshot generation 1/);
+    await orphan.close();
   });
 
-  test('a failed compaction leaves the old contents; a missing snapshot or log is an error, not an empty sandbox', async () => {
+  test('a missing snapshot or log is an error, not an empty sandbox', async () => {
     const dir = newDir();
-    const first = await open(dir);
+    const first = await open(dir, { compactAfterBytes: 0 });
     await someRequests(first.sandbox);
-    const before = await first.storage.load();
-    // The snapshot's temporary file cannot be created: a directory is in the way.
-    mkdirSync(join(dir, `${SNAPSHOT}.tmp`));
-    const failed = await rejection(first.storage.compact(first.sandbox.snapshot()));
-    assert.equal(failed.name, 'VinrStorageError');
-    assert.equal(failed.code, 'storage_io_failed');
-    const after = await first.storage.load();
-    assert.equal(after.snapshot, undefined);
-    assert.deepEqual(after.batches, before.batches);
-    // It still appends, and compacts once the way is clear.
-    await api(first.sandbox, 'POST', '/v1/customers', {});
-    rmdirSync(join(dir, `${SNAPSHOT}.tmp`));
-    await first.storage.compact(first.sandbox.snapshot());
+    await first.storage.compacted();
     await first.storage.close();
 
     const snapshotFile = readFileSync(join(dir, SNAPSHOT));
@@ -431,8 +468,10 @@ describe('fileStorage', () => {
 
     // The snapshot carries a checksum too.
     writeFileSync(join(dir, LOG), file);
-    const ok = await open(dir);
-    await ok.storage.compact(ok.sandbox.snapshot());
+    const ok = await open(dir, { compactAfterBytes: 0 });
+    await api(ok.sandbox, 'POST', '/v1/customers', {});
+    await ok.storage.compacted();
+    assert.equal(ok.storage.stats().snapshots, 1);
     await ok.storage.close();
     const snapshot = readFileSync(join(dir, SNAPSHOT));
     snapshot[snapshot.length - 100] ^= 0x10;

@@ -17,6 +17,11 @@
  *
  * Compaction is queued like a batch, so the snapshot it stores is the state after exactly the
  * batches before it. Its failure is no request's: the log still holds everything.
+ *
+ * An adapter that keeps order itself (`SandboxStorage.ordered`) gets each batch at once
+ * instead: it groups what arrives while it writes (the file storage's writer thread does), and
+ * no batch waits for a hand-over after the previous write. The rules above still hold, as that
+ * adapter promises: batches stored in call order, none stored after one that failed.
  */
 import { VinrStorageError } from '../errors.js';
 import { isThenable, type SandboxStorage } from './storage.js';
@@ -41,6 +46,10 @@ export class Journal {
   readonly #waiting: Queued[] = [];
   /** Called when nothing is in flight or waiting. */
   #idle: (() => void)[] = [];
+  /** An ordered adapter's appends not yet settled (then `#inFlight` is unused). */
+  #outstanding = 0;
+  /** Settles (never rejects) once the ordered adapter's last append so far settled. */
+  #lastAppend: Promise<void> = Promise.resolve();
   /** The index of the first batch that failed, and its error. */
   #failure: { index: number; error: VinrStorageError } | undefined;
 
@@ -58,7 +67,12 @@ export class Journal {
 
   /** Whether a call to the adapter is in flight. */
   get busy(): boolean {
-    return this.#inFlight;
+    return this.#inFlight || this.#outstanding > 0;
+  }
+
+  /** Lets the adapter settle an append that completed off the event loop (`SandboxStorage.poll`). */
+  poll(): void {
+    if (this.busy) this.#storage.poll?.();
   }
 
   /**
@@ -70,6 +84,7 @@ export class Journal {
   append(batch: Uint8Array, onStored: () => void): Promise<void> | undefined {
     const index = this.#queued++;
     if (this.#failure !== undefined) return Promise.reject(this.#after(this.#failure));
+    if (this.#storage.ordered === true) return this.#appendOrdered(index, batch, onStored);
     if (this.#inFlight) return this.#enqueue((settle) => ({ kind: 'batch', index, batch, onStored, settle }));
     let result: void | Promise<void>;
     try {
@@ -93,6 +108,13 @@ export class Journal {
    */
   barrier(): Promise<void> | undefined {
     if (this.#failure !== undefined) return Promise.reject(this.#after(this.#failure));
+    if (this.#outstanding > 0) {
+      const index = this.#queued;
+      return this.#lastAppend.then(() => {
+        const failure = this.#failure;
+        if (failure !== undefined && failure.index < index) throw this.#after(failure);
+      });
+    }
     if (!this.#inFlight) return undefined;
     const index = this.#queued;
     return this.#enqueue((settle) => ({ kind: 'barrier', index, settle }));
@@ -108,14 +130,60 @@ export class Journal {
     // One compaction waiting is enough: a second would store a newer state right after it.
     if (this.#waiting.some((q) => q.kind === 'compact')) return;
     const item: Queued = { kind: 'compact', snapshot: snapshot() };
+    if (storage.ordered === true) {
+      // Ordered like an append: the adapter stores it after every batch handed over so far.
+      this.#track(Promise.resolve(storage.compact(item.snapshot)).then(noop, noop));
+      return;
+    }
     if (this.#inFlight) this.#waiting.push(item);
     else this.#start([item]);
   }
 
   /** Resolves when nothing is in flight or waiting (never rejects): storage then holds all it will. */
   settled(): Promise<void> {
-    if (!this.#inFlight) return Promise.resolve();
+    if (!this.busy) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** An ordered adapter's append: handed over now, settled in the order the adapter settles it. */
+  #appendOrdered(index: number, batch: Uint8Array, onStored: () => void): Promise<void> | undefined {
+    let result: void | Promise<void>;
+    try {
+      result = this.#storage.append(batch);
+    } catch (e) {
+      return Promise.reject(this.#fail(index, e));
+    }
+    if (!isThenable(result)) {
+      onStored();
+      return undefined;
+    }
+    const stored = Promise.resolve(result).then(
+      () => {
+        const failure = this.#failure;
+        // The adapter stores nothing after a failed batch; a success reported after one would
+        // break its promise, and this response depended on the lost state anyway.
+        if (failure !== undefined && failure.index < index) throw this.#after(failure);
+        onStored();
+      },
+      (e: unknown) => {
+        throw this.#failure === undefined ? this.#fail(index, e) : this.#after(this.#failure);
+      },
+    );
+    this.#track(stored.then(noop, noop));
+    return stored;
+  }
+
+  /** Counts an ordered adapter's call until it settles (`done` never rejects). */
+  #track(done: Promise<void>): void {
+    this.#outstanding++;
+    this.#lastAppend = done;
+    void done.then(() => {
+      if (--this.#outstanding === 0 && !this.#inFlight) {
+        const idle = this.#idle;
+        this.#idle = [];
+        for (const resolve of idle) resolve();
+      }
+    });
   }
 
   #enqueue(make: (settle: Settle) => Queued): Promise<void> {
@@ -227,3 +295,5 @@ export class Journal {
     );
   }
 }
+
+function noop(): void {}

@@ -237,6 +237,8 @@ class SandboxImpl implements Sandbox {
    */
   #dispatch(live: Live, request: SandboxRequest, body: Uint8Array): SandboxAnswer {
     const { core } = live;
+    // Earlier requests' answers that were waiting for storage go out first.
+    live.journal?.poll();
     const host = this.#hostNow();
     let text: string;
     try {

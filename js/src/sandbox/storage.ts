@@ -24,6 +24,7 @@ export interface SandboxStorageContents {
  * - **One append in flight.** The sandbox calls `append` in the order it handled the requests,
  *   and never calls it again before the previous call's promise settled. So the stored log is
  *   always a prefix of the batches the sandbox produced; an adapter needs no ordering of its own.
+ *   (An adapter that orders its writes itself may say so with `ordered`: see there.)
  * - **A synchronous adapter stays synchronous.** If `load` returns the contents rather than a
  *   promise, the sandbox is usable as soon as `createSandbox` returns; if `append` returns
  *   without a promise, the batch counts as stored at once.
@@ -67,6 +68,22 @@ export interface SandboxStorage {
    * log still holds everything).
    */
   compact?(snapshot: Uint8Array): void | Promise<void>;
+  /**
+   * Optional, for adapters that queue writes themselves. `true` promises that batches (and
+   * snapshots) are stored in the order `append`, `appendMany` and `compact` were called, even
+   * when a call comes before the previous one settled, and that once one fails, none called
+   * after it is stored. The sandbox then hands each batch over as soon as it exists, instead of
+   * one call at a time: the adapter can write everything that arrived during a sync in the next
+   * one, with no hand-over in between.
+   */
+  readonly ordered?: boolean;
+  /**
+   * Optional: called before each request while an append is in flight. An adapter whose appends
+   * complete off the event loop's usual path (a writer thread that marks them done in shared
+   * memory) settles the finished ones here, so that their responses go out now rather than when
+   * the event loop next polls, which under load is many requests later.
+   */
+  poll?(): void;
 }
 
 /** The adapter `memoryStorage()` returns: a `SandboxStorage` whose calls are synchronous. */

@@ -1,41 +1,39 @@
 /**
  * `fileStorage(dir)`: the sandbox's durable storage on Node, for the local server. A directory
- * holds a log of change batches (appended, fsynced before each append resolves), a snapshot the
- * log is compacted into, and a lock file; `log-format.ts` describes the bytes.
+ * holds a log of change batches (appended, and synced before each append resolves), a snapshot
+ * the log is compacted into, and a lock file; `data-dir.ts` says how they fit together and
+ * `log-format.ts` what their bytes mean.
+ *
+ * The serving thread never touches the disk: a writer thread appends and syncs (and tells the
+ * serving thread it is done through shared memory, see `log-writer.ts`), and a compactor thread
+ * replays snapshot and old log into the next snapshot while appends go on to a fresh log. So a
+ * request waits for its own sync, never for a snapshot of the whole state.
  *
  * Crash safety rests on three rules:
  * - the log is only ever appended to, one frame per write, so a crash can damage only the last
  *   frame, which was never acknowledged: loading cuts it;
- * - the snapshot and a fresh log replace the old files by rename, each file written and synced
- *   under a temporary name first, so a file is always either wholly old or wholly new;
- * - both files carry the generation (how many snapshots the directory has had), so a crash
- *   between the two renames (new snapshot, old log) is recognised: that log is already in the
- *   snapshot, and replaying it again would apply its changes twice.
+ * - a file is replaced only by renaming a complete, synced one over it, so it is always either
+ *   wholly old or wholly new;
+ * - every file carries the generation it belongs to, so a crash at any step of a compaction is
+ *   recognised, and no batch is replayed twice or lost.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { messageOf, VinrConfigurationError, VinrError, VinrInvalidInputError, VinrStorageError } from '../errors.js';
 import type { SandboxStorage, SandboxStorageContents } from '../sandbox/storage.js';
+import { LOG, OLD_LOG, SNAPSHOT } from './data-dir.js';
 import { acquireLock, releaseLock } from './dir-lock.js';
-import {
-  corrupt,
-  decodeSnapshotFile,
-  encodeFileHeader,
-  encodeFrame,
-  encodeSnapshotFile,
-  FILE_HEADER_BYTES,
-  readFileHeader,
-  scanLog,
-} from './log-format.js';
+import { FILE_HEADER_BYTES, FRAME_HEADER_BYTES, FrameBuilder } from './log-format.js';
+import { LogWriter, runCompaction } from './log-writer.js';
 
 /** Options of `fileStorage(dir, options)`. Every option is checked; an unknown one is an error. */
 export interface FileStorageOptions {
   /**
    * Compact once the log has grown by more than this many bytes since the last snapshot, and by
-   * at least twice the snapshot's size: the sandbox then hands over a snapshot of its state,
-   * which replaces the log. Default 8 MiB (8388608). `Infinity` never compacts. Compaction bounds
-   * both the disk use and the time a restart spends replaying the log.
+   * at least twice the snapshot's size: a thread of its own then replays snapshot and log into
+   * the next snapshot, while appends go on to a new log. Default 8 MiB (8388608). `Infinity`
+   * never compacts. Compaction bounds both the disk use and the time a restart spends replaying
+   * the log.
    */
   compactAfterBytes?: number | undefined;
   /**
@@ -64,6 +62,11 @@ export interface FileStorageStats {
   logBytes: number;
   /** Compactions completed: snapshots written. */
   snapshots: number;
+  /**
+   * Compactions that failed (a full disk, say). Nothing is lost: the log still holds every
+   * batch, and the compaction is tried again after as much log again.
+   */
+  failedCompactions: number;
   /** The directory's generation: how many snapshots it has had over its life. */
   generation: number;
   /** Bytes of an unfinished write cut from the log's tail by the last `load` (0 when none). */
@@ -74,27 +77,29 @@ export interface FileStorageStats {
 export interface FileStorage extends SandboxStorage {
   /** The data directory, as an absolute path. */
   readonly dir: string;
+  /** Appends are written in call order by the writer thread: the sandbox hands each over at once. */
+  readonly ordered: true;
   load(): Promise<SandboxStorageContents>;
   append(batch: Uint8Array): Promise<void>;
   appendMany(batches: readonly Uint8Array[]): Promise<void>;
-  wantsSnapshot(): boolean;
-  compact(snapshot: Uint8Array): Promise<void>;
+  poll(): void;
   /** Counters, for tests and monitoring (e.g. that group commit shares syncs). */
   stats(): FileStorageStats;
   /**
-   * Waits for the call in flight, closes the files and releases the directory's lock. Every
-   * call after it rejects with `VinrStorageError` (`storage_closed`). Calling it again is harmless.
+   * Resolves when no compaction is running (at once if none is); never rejects. A failed
+   * compaction loses nothing (the log still holds every batch) and is tried again later.
+   */
+  compacted(): Promise<void>;
+  /**
+   * Waits for the appends in flight and a running compaction, closes the files and releases the
+   * directory's lock. Every call after it rejects with `VinrStorageError` (`storage_closed`).
+   * Calling it again is harmless.
    */
   close(): Promise<void>;
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['compactAfterBytes', 'sync', 'reset']);
-
-const LOG = 'sandbox.log';
-const SNAPSHOT = 'sandbox.snapshot';
-/** A rename's source: the next version of a file, written whole and synced before the rename. */
-const TMP = '.tmp';
 
 /**
  * Durable storage for a sandbox in the directory `dir` (created if missing): every request's
@@ -130,7 +135,7 @@ export function fileStorage(dir: string, options?: FileStorageOptions): FileStor
   acquireLock(path);
   if (reset) {
     try {
-      for (const file of [LOG, SNAPSHOT]) rmSync(join(path, file), { force: true });
+      for (const file of [LOG, OLD_LOG, SNAPSHOT]) rmSync(join(path, file), { force: true });
     } catch (e) {
       releaseLock(path);
       throw new VinrStorageError(`cannot reset ${path}: ${messageOf(e)}`, { code: 'storage_io_failed', cause: e });
@@ -153,53 +158,54 @@ function createdEntries(path: string, created: string): string[] {
 
 class FileStorageImpl implements FileStorage {
   readonly dir: string;
+  /** The writer thread takes appends in call order, and refuses every one after a failure. */
+  readonly ordered = true;
   readonly #compactAfterBytes: number;
   readonly #sync: boolean;
-  readonly #logPath: string;
-  readonly #snapshotPath: string;
+  readonly #writer: LogWriter;
 
-  /** The log, open for appending; present while `#opened`. */
-  #log: FileHandle | undefined;
   /**
-   * Whether the files were read and repaired and `#log` appends to the right log. False before
-   * the first load, and after a failure that may have left the files other than this object
-   * believes (a write it could not undo, a compaction that stopped half-way): the next call then
-   * reads the directory again, as a load would, before it writes.
+   * Whether the directory was read and the writer appends to the right log. False before the
+   * first load, and after a failure that may have left the files other than this object
+   * believes: the next append then reads the directory again first, as a load would.
    */
   #opened = false;
-  /** The last call queued: calls run one at a time, in order; never rejects. */
+  /** Loads and closes, one at a time (appends are ordered by the writer); never rejects. */
   #queue: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
+  #reopening: Promise<unknown> | undefined;
+  /** The appends of this event-loop turn, not yet handed to the writer. */
+  #group: Group | undefined;
 
   #generation = 0;
+  /** The log's length, header included, as of the appends settled so far. */
   #logBytes = 0;
-  /** Bytes of frames handed over but not yet written: the sandbox asks `wantsSnapshot` right after a hand-over. */
+  /** Bytes of frames posted to the writer and not yet settled. */
   #bytesAhead = 0;
-  /** Log bytes (after the header) beyond which `wantsSnapshot` says yes. */
+  /** Log bytes (after the header) beyond which the log is rotated and compacted. */
   #compactAt: number;
-  /** Compactions queued and not yet settled: one is enough. */
-  #compactsAhead = 0;
+  /** Whether `sandbox.log.old` is waiting for (or in) a compaction. */
+  #oldLog = false;
+  /** The rotation and compaction running, if any; never rejects. */
+  #compaction: Promise<void> | undefined;
 
   #appends = 0;
   #writes = 0;
   #syncs = 0;
   #snapshots = 0;
+  #failedCompactions = 0;
   #truncatedBytes = 0;
-  /** Parents of the directories `fileStorage` created, synced with the first log. */
-  #unsyncedParents: string[];
 
   constructor(dir: string, compactAfterBytes: number, sync: boolean, unsyncedParents: string[]) {
     this.dir = dir;
-    this.#unsyncedParents = unsyncedParents;
     this.#compactAfterBytes = compactAfterBytes;
     this.#compactAt = compactAfterBytes;
     this.#sync = sync;
-    this.#logPath = join(dir, LOG);
-    this.#snapshotPath = join(dir, SNAPSHOT);
+    this.#writer = new LogWriter(dir, sync, unsyncedParents);
   }
 
   load(): Promise<SandboxStorageContents> {
-    return this.#enqueue(`could not read ${this.dir}`, () => this.#open());
+    return this.#enqueue(() => this.#open());
   }
 
   append(batch: Uint8Array): Promise<void> {
@@ -213,43 +219,18 @@ class FileStorageImpl implements FileStorage {
         new VinrInvalidInputError('fileStorage: a batch must be a Uint8Array', { code: 'storage_batch_invalid' }),
       );
     }
-    if (batches.length === 0) return this.#enqueue('', () => Promise.resolve());
-    // Encoded now, not when the write runs: the caller may reuse its arrays once this returns.
-    const frame = encodeFrame(batches);
-    this.#bytesAhead += frame.length;
-    return this.#enqueue(`could not append to ${this.#logPath}`, async () => {
-      try {
-        await this.#write(frame, batches.length);
-      } finally {
-        this.#bytesAhead -= frame.length;
-      }
-    });
+    if (batches.length === 0) return Promise.resolve();
+    if (this.#opened) return this.#post(batches);
+    // After a failure (or before any load): read the directory again first, once for all the
+    // appends that arrive meanwhile, which then go out in the order they came. Copied now: the
+    // caller may reuse its arrays once this returns.
+    const copies = batches.map((b) => b.slice());
+    this.#reopening ??= this.#enqueue(() => this.#open()).finally(() => (this.#reopening = undefined));
+    return this.#reopening.then(() => this.#post(copies));
   }
 
-  wantsSnapshot(): boolean {
-    return (
-      this.#closing === undefined &&
-      this.#compactsAhead === 0 &&
-      this.#logBytes - FILE_HEADER_BYTES + this.#bytesAhead > this.#compactAt
-    );
-  }
-
-  compact(snapshot: Uint8Array): Promise<void> {
-    if (this.#closing !== undefined) return Promise.reject(closed(this.dir));
-    if (!(snapshot instanceof Uint8Array)) {
-      return Promise.reject(
-        new VinrInvalidInputError('fileStorage: a snapshot must be a Uint8Array', { code: 'storage_snapshot_invalid' }),
-      );
-    }
-    const copy = snapshot.slice();
-    this.#compactsAhead++;
-    return this.#enqueue(`could not compact ${this.dir}`, async () => {
-      try {
-        await this.#compact(copy);
-      } finally {
-        this.#compactsAhead--;
-      }
-    });
+  poll(): void {
+    this.#writer.poll();
   }
 
   stats(): FileStorageStats {
@@ -259,15 +240,23 @@ class FileStorageImpl implements FileStorage {
       syncs: this.#syncs,
       logBytes: this.#logBytes,
       snapshots: this.#snapshots,
+      failedCompactions: this.#failedCompactions,
       generation: this.#generation,
       truncatedBytes: this.#truncatedBytes,
     };
   }
 
+  compacted(): Promise<void> {
+    return this.#compaction ?? Promise.resolve();
+  }
+
   close(): Promise<void> {
+    // This turn's appends go to the writer before the close does.
+    if (this.#closing === undefined) this.#flush();
     this.#closing ??= this.#queue.then(async () => {
       try {
-        await this.#closeLog();
+        await this.#compaction;
+        await this.#writer.close();
       } finally {
         releaseLock(this.dir);
       }
@@ -276,232 +265,151 @@ class FileStorageImpl implements FileStorage {
   }
 
   /**
-   * Runs `task` after every call queued before it. Errors that are not the SDK's own (the file
-   * system's) become `VinrStorageError`s that start with `what` and keep the original as `cause`.
+   * Runs `task` after every load or close queued before it. Errors that are not the SDK's own
+   * (the file system's) become `VinrStorageError`s that keep the original as `cause`.
    */
-  #enqueue<T>(what: string, task: () => Promise<T>): Promise<T> {
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
     if (this.#closing !== undefined) return Promise.reject(closed(this.dir));
     const run = this.#queue.then(task).catch((e: unknown) => {
       if (e instanceof VinrError) throw e;
-      throw new VinrStorageError(`${what}: ${messageOf(e)}`, { code: 'storage_io_failed', cause: e });
+      throw new VinrStorageError(`could not read ${this.dir}: ${messageOf(e)}`, { code: 'storage_io_failed', cause: e });
     });
     this.#queue = run.then(noop, noop);
     return run;
   }
 
-  /**
-   * Reads the directory, repairs what a crash may have left (a torn log tail, a log that the
-   * snapshot already contains, leftover temporary files), and opens the log for appending.
-   */
+  /** Reads the directory through the writer, which repairs what a crash left and opens the log. */
   async #open(): Promise<SandboxStorageContents> {
     this.#opened = false;
-    await this.#closeLog();
-    await Promise.all([removeQuietly(this.#logPath + TMP), removeQuietly(this.#snapshotPath + TMP)]);
-
-    const snapshotFile = await readIfPresent(this.#snapshotPath);
-    const { generation, snapshot } =
-      snapshotFile === undefined ? { generation: 0, snapshot: undefined } : decodeSnapshotFile(snapshotFile, this.#snapshotPath);
-    const logFile = await readIfPresent(this.#logPath);
-    if (logFile === undefined && snapshotFile !== undefined) {
-      // Never left by a crash (a log is only ever replaced by rename): someone removed it, and
-      // the changes since the snapshot with it. Starting from the snapshot alone would hide that.
-      throw new VinrStorageError(
-        `${this.#snapshotPath} is there but ${this.#logPath} is missing: the changes after the snapshot are lost`,
-        { code: 'storage_corrupt' },
-      );
-    }
-
-    let batches: Uint8Array[] = [];
-    this.#truncatedBytes = 0;
-    const logGeneration = logFile === undefined ? -1 : readFileHeader(logFile, 'log', this.#logPath);
-    if (logFile === undefined || logGeneration < generation) {
-      // A new directory, or a crash between a compaction's two renames: that log's batches are
-      // all in the snapshot (it was taken after them), so it is replaced, not replayed.
-      await this.#replace(this.#logPath, encodeFileHeader('log', generation));
-      if (this.#sync) for (const parent of this.#unsyncedParents) await syncDirectory(parent);
-      this.#unsyncedParents = [];
-      this.#logBytes = FILE_HEADER_BYTES;
-      this.#compactAt = this.#compactAfterBytes;
-    } else if (logGeneration > generation) {
-      throw corrupt(
-        this.#logPath,
-        0,
-        `the log follows snapshot generation ${logGeneration}, but ` +
-          (snapshotFile === undefined ? `${this.#snapshotPath} is missing` : `${this.#snapshotPath} is generation ${generation}`) +
-          ': the state the log starts from is lost',
-      );
-    } else {
-      const scan = scanLog(logFile, this.#logPath);
-      if (scan.end < logFile.length) {
-        // Only an unfinished, never acknowledged write ends up here (see scanLog).
-        await this.#truncate(scan.end);
-        this.#truncatedBytes = logFile.length - scan.end;
-      }
-      batches = scan.batches;
-      this.#logBytes = scan.end;
-    }
-
-    this.#log = await open(this.#logPath, 'a');
-    this.#generation = generation;
-    this.#compactAt = this.#compactThreshold(snapshot?.length ?? 0);
+    // The compactor and a load both read the old log and the snapshot: one at a time.
+    await this.#compaction;
+    const loaded = await this.#writer.load();
+    this.#generation = loaded.generation;
+    this.#logBytes = loaded.logBytes;
+    this.#truncatedBytes = loaded.truncatedBytes;
+    this.#oldLog = loaded.oldLog;
+    this.#compactAt = this.#compactThreshold(loaded.snapshot?.length ?? 0);
     this.#opened = true;
+    // A compaction a crash interrupted is finished now, in the background like any other.
+    if (loaded.oldLog) this.#compaction = this.#compactOldLog().finally(() => (this.#compaction = undefined));
+    const { snapshot, batches } = loaded;
     return snapshot === undefined ? { batches } : { snapshot, batches };
   }
 
-  async #write(frame: Buffer, batches: number): Promise<void> {
-    if (!this.#opened) await this.#open();
-    const log = this.#log as FileHandle;
-    const before = this.#logBytes;
-    try {
-      await writeAll(log, frame);
-      this.#writes++;
-      if (this.#sync) {
-        await log.datasync();
-        this.#syncs++;
-      }
-    } catch (e) {
-      await this.#undo(log, before);
-      throw e;
+  /**
+   * Adds `frame` to the group this event-loop turn is filling: the group goes to the writer once
+   * the turn's requests are all handled (`setImmediate`), one message and one sync for all of
+   * them, while the next turn's requests are handled. Each request in it waits for its turn's
+   * sync, whether it came first or last, so the answers' latency hardly varies.
+   */
+  #post(batches: readonly Uint8Array[]): Promise<void> {
+    let group = this.#group;
+    if (group === undefined) {
+      let settle: Group['settle'] | undefined;
+      const written = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      group = this.#group = { frame: new FrameBuilder(), bytes: FRAME_HEADER_BYTES, batches: 0, written, settle: settle as Group['settle'] };
+      this.#bytesAhead += FRAME_HEADER_BYTES;
+      setImmediate(() => this.#flush());
     }
-    this.#logBytes = before + frame.length;
-    this.#appends += batches;
+    for (const batch of batches) {
+      // Copied into the group's frame now: the caller may reuse its arrays once this returns.
+      group.frame.add(batch);
+      group.bytes += 4 + batch.length;
+      this.#bytesAhead += 4 + batch.length;
+    }
+    group.batches += batches.length;
+    return group.written;
+  }
+
+  #flush(): void {
+    const group = this.#group;
+    if (group === undefined) return;
+    this.#group = undefined;
+    this.#writer.append([group.frame.take()]).then(
+      () => {
+        this.#bytesAhead -= group.bytes;
+        this.#logBytes += group.bytes;
+        this.#appends += group.batches;
+        this.#writes++;
+        if (this.#sync) this.#syncs++;
+        group.settle.resolve();
+      },
+      (e: unknown) => {
+        this.#bytesAhead -= group.bytes;
+        // The writer cut what it may have written, or closed the log: read the directory again.
+        this.#opened = false;
+        group.settle.reject(e);
+      },
+    );
+    // After the group: the rotated log then holds it (a log rotated empty would leave the
+    // compactor nothing to start from).
+    this.#maybeCompact();
   }
 
   /**
-   * After a failed write: cut what it may have written, so that the next frame does not land
-   * behind a partial one (which would make it middle damage). If even that fails, the next call
-   * re-reads the log, which cuts the partial frame (or keeps the whole one) itself.
+   * Once the log is past the threshold: rotate it (queued behind the appends handed to the
+   * writer so far, so the old log holds exactly them) and compact the old one in a thread.
    */
-  async #undo(log: FileHandle, size: number): Promise<void> {
-    try {
-      await log.truncate(size);
-      if (this.#sync) await log.datasync();
-    } catch {
-      this.#opened = false;
-    }
+  #maybeCompact(): void {
+    if (this.#compaction !== undefined || this.#closing !== undefined) return;
+    if (this.#logBytes - FILE_HEADER_BYTES + this.#bytesAhead <= this.#compactAt) return;
+    // After a failed compaction the old log is still there: that one is compacted again first.
+    const rotated = this.#oldLog
+      ? Promise.resolve(true)
+      : this.#writer.rotate().then(
+          () => {
+            this.#oldLog = true;
+            this.#logBytes = FILE_HEADER_BYTES;
+            return true;
+          },
+          () => {
+            // The directory is in one of the states a load understands: read it before the next append.
+            this.#opened = false;
+            return false;
+          },
+        );
+    this.#compaction = rotated
+      .then((ready) => (ready ? this.#compactOldLog() : undefined))
+      .finally(() => (this.#compaction = undefined));
   }
 
-  async #compact(snapshot: Uint8Array): Promise<void> {
-    if (!this.#opened) await this.#open();
-    const next = this.#generation + 1;
+  /** Runs the compactor on the old log; never rejects (a failure loses nothing and is tried again later). */
+  async #compactOldLog(): Promise<void> {
     try {
-      await this.#replace(this.#snapshotPath, encodeSnapshotFile(next, snapshot));
-      // From here the snapshot holds every batch of the log: its generation says so on disk.
-      // Closed before the rename: Windows refuses to rename over a file that is open.
-      await this.#closeLog();
-      await this.#replace(this.#logPath, encodeFileHeader('log', next));
-      this.#log = await open(this.#logPath, 'a');
-    } catch (e) {
-      // The failed step may or may not have renamed its file: the next call reads the directory
-      // to know which generation holds the state, and the log is not written to before that.
-      this.#opened = false;
-      // Not again at once (it would write the whole snapshot for every request), but after as
-      // much log again.
+      const { generation, snapshotBytes } = await runCompaction(this.dir, this.#sync);
+      this.#oldLog = false;
+      this.#generation = generation;
+      this.#snapshots++;
+      this.#compactAt = this.#compactThreshold(snapshotBytes);
+    } catch {
+      this.#failedCompactions++;
       this.#compactAt = this.#logBytes - FILE_HEADER_BYTES + this.#compactAfterBytes;
-      throw e;
     }
-    this.#generation = next;
-    this.#logBytes = FILE_HEADER_BYTES;
-    this.#compactAt = this.#compactThreshold(snapshot.length);
-    this.#snapshots++;
-    this.#opened = true;
   }
 
   /**
    * How much log may follow a snapshot of `snapshotBytes` before the next compaction: the option,
    * and at least twice the snapshot. The state (so each snapshot) keeps growing; compacting every
    * fixed number of bytes would rewrite an ever larger snapshot as often, a cost that grows with
-   * the square of the bytes written, and each rewrite stalls the server (measured: 470 ms for a
-   * 70 MiB state, every ~2,400 requests). Twice the snapshot keeps the rewriting to at most half
-   * of what was appended, and the log to three times the state at most.
+   * the square of the bytes written. Twice the snapshot keeps the rewriting to at most half of
+   * what was appended, and the log to three times the state at most.
    */
   #compactThreshold(snapshotBytes: number): number {
     return Math.max(this.#compactAfterBytes, 2 * snapshotBytes);
   }
+}
 
-  /** Atomically replaces `path` with `bytes`: a temporary file, synced, renamed, the rename synced. */
-  async #replace(path: string, bytes: Uint8Array): Promise<void> {
-    const tmp = path + TMP;
-    try {
-      const file = await open(tmp, 'w');
-      try {
-        await writeAll(file, bytes);
-        if (this.#sync) await file.datasync();
-      } finally {
-        await file.close();
-      }
-      await rename(tmp, path);
-    } catch (e) {
-      await removeQuietly(tmp);
-      throw e;
-    }
-    if (this.#sync) await syncDirectory(this.dir);
-  }
-
-  async #truncate(size: number): Promise<void> {
-    const file = await open(this.#logPath, 'r+');
-    try {
-      await file.truncate(size);
-      if (this.#sync) await file.datasync();
-    } finally {
-      await file.close();
-    }
-  }
-
-  async #closeLog(): Promise<void> {
-    const log = this.#log;
-    this.#log = undefined;
-    this.#opened = false;
-    await log?.close();
-  }
+/** The appends of one event-loop turn: one message to the writer, one promise for all of them. */
+interface Group {
+  frame: FrameBuilder;
+  bytes: number;
+  batches: number;
+  written: Promise<void>;
+  settle: { resolve(): void; reject(error: unknown): void };
 }
 
 function closed(dir: string): VinrStorageError {
   return new VinrStorageError(`the file storage of ${dir} is closed`, { code: 'storage_closed' });
-}
-
-async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await file.write(bytes, done, bytes.length - done);
-    if (bytesWritten <= 0) throw new Error('the file system accepted no bytes');
-    done += bytesWritten;
-  }
-}
-
-/**
- * Makes renames in `dir` durable: a rename is a change to the directory, which the file's own
- * fsync does not cover on Linux.
- */
-async function syncDirectory(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync, and NTFS journals its renames itself.
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (e) {
-    // A file system that cannot sync a directory (some network and FUSE ones) orders its renames
-    // itself or not at all: nothing to wait for. A real I/O error is still an error.
-    if (!DIRECTORY_SYNC_UNSUPPORTED.has(errorCode(e))) throw e;
-  } finally {
-    await handle.close();
-  }
-}
-
-const DIRECTORY_SYNC_UNSUPPORTED: ReadonlySet<unknown> = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EISDIR']);
-
-/** The file's bytes as a plain Uint8Array (the batches handed out are views into it), or undefined. */
-async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
-  try {
-    const bytes = await readFile(path);
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  } catch (e) {
-    if (errorCode(e) === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
-async function removeQuietly(path: string): Promise<void> {
-  await unlink(path).catch(noop);
 }
 
 function checkOptions(dir: unknown, options: unknown): { compactAfterBytes: number; sync: boolean; reset: boolean } {
@@ -531,10 +439,6 @@ function checkOptions(dir: unknown, options: unknown): { compactAfterBytes: numb
 
 function configError(message: string, param: string | undefined): VinrConfigurationError {
   return new VinrConfigurationError(message, { code: 'option_invalid', param });
-}
-
-function errorCode(e: unknown): unknown {
-  return typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
 }
 
 function noop(): void {}

@@ -1,0 +1,131 @@
+/**
+ * The data directory's files, and how a directory is read back: what a crash may have left is
+ * repaired here, and anything else that is not as the storage writes it is an error.
+ *
+ * - `sandbox.snapshot`: a whole state, and its generation (how many compactions it holds).
+ * - `sandbox.log`: the batches after the snapshot, appended and synced one frame per write.
+ * - `sandbox.log.old`: while a compaction runs, the log it compacts. The log is rotated (this
+ *   file renamed from `sandbox.log`, a new empty log renamed in) so that appends go on while
+ *   the compactor turns snapshot + old log into the next snapshot; the old log is deleted once
+ *   that snapshot is in place.
+ *
+ * Generations tie them together: a log's header says which snapshot it follows. With `S` the
+ * snapshot's generation, the old log (if any) follows `S` and the log `S + 1`; with no old log,
+ * the log follows `S`. Every crash leaves one of the states `readDataDirectory` accepts.
+ */
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VinrStorageError } from '../errors.js';
+import { errorCode, removeQuietly, replaceFile, syncDirectory, TMP } from './durable-fs.js';
+import { corrupt, decodeSnapshotFile, encodeFileHeader, FILE_HEADER_BYTES, readFileHeader, scanLog } from './log-format.js';
+
+export const LOG = 'sandbox.log';
+export const OLD_LOG = 'sandbox.log.old';
+export const SNAPSHOT = 'sandbox.snapshot';
+
+/** What a data directory holds, once read and repaired. */
+export interface DataDirectory {
+  /** The snapshot's generation (0 without one). */
+  generation: number;
+  snapshot: Uint8Array | undefined;
+  /** The old log's batches (when a compaction is unfinished), then the log's: views into the files' bytes. */
+  batches: Uint8Array[];
+  /** Whether `sandbox.log.old` is there, waiting for its compaction to finish. */
+  oldLog: boolean;
+  /** The log's length in bytes, header included: where the next frame goes. */
+  logBytes: number;
+  /** Bytes of an unfinished write cut from the log's tail (0 when none). */
+  truncatedBytes: number;
+}
+
+/**
+ * Reads `dir`, repairing what a crash may have left: leftover temporary files, a torn log tail
+ * (an unfinished write, never acknowledged), an old log that a finished compaction did not get
+ * to delete, a log that a compaction's rotation did not get to create. `parents` are directories
+ * whose entries `fileStorage` created (synced with the first log written). Throws
+ * `storage_corrupt` or `storage_unrecognized` for everything else.
+ */
+export function readDataDirectory(dir: string, sync: boolean, parents: readonly string[]): DataDirectory {
+  const logPath = join(dir, LOG);
+  const oldPath = join(dir, OLD_LOG);
+  const snapshotPath = join(dir, SNAPSHOT);
+  removeQuietly(logPath + TMP);
+  removeQuietly(snapshotPath + TMP);
+
+  const snapshotFile = readIfPresent(snapshotPath);
+  const { generation, snapshot } =
+    snapshotFile === undefined ? { generation: 0, snapshot: undefined } : decodeSnapshotFile(snapshotFile, snapshotPath);
+  const snapshotName = snapshotFile === undefined ? `${snapshotPath} is missing` : `${snapshotPath} is generation ${generation}`;
+
+  let oldFile = readIfPresent(oldPath);
+  if (oldFile !== undefined) {
+    const oldGeneration = readFileHeader(oldFile, 'log', oldPath);
+    if (oldGeneration < generation) {
+      // The compaction finished (its snapshot holds this log) but did not get to delete it.
+      removeQuietly(oldPath);
+      if (sync) syncDirectory(dir);
+      oldFile = undefined;
+    } else if (oldGeneration > generation) {
+      throw corrupt(oldPath, 0, `the log follows snapshot generation ${oldGeneration}, but ${snapshotName}: the state it starts from is lost`);
+    }
+  }
+  const batches: Uint8Array[] = [];
+  if (oldFile !== undefined) {
+    const scan = scanLog(oldFile, oldPath);
+    // Every frame of an old log was acknowledged before the log was rotated: damage anywhere in
+    // it is lost data, never an unfinished write.
+    if (scan.damage !== undefined) throw corrupt(oldPath, scan.end, `${scan.damage}, in a log whose every frame was acknowledged`);
+    batches.push(...scan.batches);
+  }
+  const logGeneration = oldFile === undefined ? generation : generation + 1;
+
+  const logFile = readIfPresent(logPath);
+  if (logFile === undefined && snapshotFile !== undefined && oldFile === undefined) {
+    // Never left by a crash (a log is only ever replaced by rename): someone removed it, and
+    // the changes since the snapshot with it. Starting from the snapshot alone would hide that.
+    throw new VinrStorageError(`${snapshotPath} is there but ${logPath} is missing: the changes after the snapshot are lost`, {
+      code: 'storage_corrupt',
+    });
+  }
+  const found = logFile === undefined ? -1 : readFileHeader(logFile, 'log', logPath);
+  if (found > logGeneration) {
+    throw corrupt(logPath, 0, `the log follows snapshot generation ${found}, but ${snapshotName}: the state the log starts from is lost`);
+  }
+  if (logFile === undefined || found < logGeneration) {
+    if (logFile !== undefined && oldFile !== undefined) {
+      throw corrupt(logPath, 0, `the log follows snapshot generation ${found}, but ${oldPath} follows generation ${generation}`);
+    }
+    // A new directory; a rotation stopped between its two renames (the old log holds every
+    // batch); or a log that a finished compaction already holds (a directory written by an
+    // earlier version, which replaced the log after the snapshot): an empty log replaces it.
+    replaceFile(logPath, encodeFileHeader('log', logGeneration), sync);
+    if (sync) for (const parent of parents) syncDirectory(parent);
+    return { generation, snapshot, batches, oldLog: oldFile !== undefined, logBytes: FILE_HEADER_BYTES, truncatedBytes: 0 };
+  }
+  const scan = scanLog(logFile, logPath);
+  // Only an unfinished, never acknowledged write ends up past `end` (see scanLog).
+  if (scan.end < logFile.length) truncate(logPath, scan.end, sync);
+  batches.push(...scan.batches);
+  return { generation, snapshot, batches, oldLog: oldFile !== undefined, logBytes: scan.end, truncatedBytes: logFile.length - scan.end };
+}
+
+/** The file's bytes as a plain Uint8Array (the batches handed out are views into it), or undefined. */
+export function readIfPresent(path: string): Uint8Array | undefined {
+  try {
+    const bytes = readFileSync(path);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function truncate(path: string, size: number, sync: boolean): void {
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, size);
+    if (sync) fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

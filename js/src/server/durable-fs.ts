@@ -1,0 +1,75 @@
+/**
+ * The few file operations the file storage's durability rests on, synchronous: they run on the
+ * storage's own threads (the log writer, the compactor), where blocking is the point, and on
+ * the main thread only when a sandbox opens.
+ */
+import { closeSync, fdatasyncSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Writes all of `bytes` at the file's position (a write may take fewer bytes than asked). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) {
+    const written = writeSync(fd, bytes, done, bytes.length - done);
+    if (written <= 0) throw new Error('the file system accepted no bytes');
+    done += written;
+  }
+}
+
+/**
+ * Atomically replaces `path` with `bytes`: a temporary file (`path` + `.tmp`), written and
+ * synced, renamed over `path`, and the rename synced. After a crash, `path` is wholly old or
+ * wholly new; a leftover temporary file is never read.
+ */
+export function replaceFile(path: string, bytes: Uint8Array, sync: boolean): void {
+  const tmp = path + TMP;
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeAll(fd, bytes);
+      if (sync) fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    removeQuietly(tmp);
+    throw e;
+  }
+  if (sync) syncDirectory(dirname(path));
+}
+
+/** The suffix of a file written before it is renamed into place. */
+export const TMP = '.tmp';
+
+/**
+ * Makes renames and unlinks in `dir` durable: they change the directory, which a file's own
+ * fsync does not cover on Linux.
+ */
+export function syncDirectory(dir: string): void {
+  // Windows cannot open a directory for fsync, and NTFS journals its renames itself.
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } catch (e) {
+    // A file system that cannot sync a directory (some network and FUSE ones) orders its renames
+    // itself or not at all: nothing to wait for. A real I/O error is still an error.
+    if (!DIRECTORY_SYNC_UNSUPPORTED.has(errorCode(e))) throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const DIRECTORY_SYNC_UNSUPPORTED: ReadonlySet<unknown> = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EISDIR']);
+
+export function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone, or never written: either way not there to be read.
+  }
+}
+
+export function errorCode(e: unknown): unknown {
+  return typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+}

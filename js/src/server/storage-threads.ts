@@ -1,0 +1,278 @@
+/**
+ * The file storage's two threads, the code that runs in them (`entry/storage-worker.ts` starts
+ * one or the other). Everything here blocks: that is what the threads are for, so that the
+ * thread serving requests never waits on a disk.
+ *
+ * - The **log writer** owns the data directory's log. It takes operations in order from the
+ *   serving thread (load, append, rotate, close) and answers each by message. An append also
+ *   marks its outcome in shared memory, so the serving thread learns of it at its next request
+ *   (`LogWriter.poll`) instead of at its event loop's next turn, which under load can be a few
+ *   milliseconds and dozens of requests later.
+ * - The **compactor** turns the snapshot and the old log into the next snapshot (a fresh engine
+ *   replaying them), replaces the snapshot and deletes the old log, then ends.
+ */
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { messageOf, VinrError } from '../errors.js';
+import { LOG, OLD_LOG, readDataDirectory, readIfPresent, SNAPSHOT, type DataDirectory } from './data-dir.js';
+import { removeQuietly, replaceFile, syncDirectory, TMP, writeAll } from './durable-fs.js';
+import { corrupt, decodeSnapshotFile, encodeFileHeader, encodeSnapshotFile, FILE_HEADER_BYTES, FRAME_HEADER_BYTES, readFileHeader, scanLog, sealFrame } from './log-format.js';
+
+/** Why an operation failed: a `VinrStorageError`'s code and message, or an I/O error's message (no code). */
+export interface StorageFailure {
+  message: string;
+  code: string | undefined;
+}
+
+export interface WriterData {
+  role: 'writer';
+  dir: string;
+  sync: boolean;
+  /** Directories whose new entries must be synced with the first log created. */
+  parents: string[];
+  /** `STATUS_SLOTS` Int32 slots: slot `seq % STATUS_SLOTS` holds `seq` once that operation succeeded. */
+  status: SharedArrayBuffer;
+}
+
+export type WriterRequest = { seq: number } & ({ op: 'load' } | { op: 'append'; frames: Uint8Array[] } | { op: 'rotate' } | { op: 'close' });
+type AppendRequest = Extract<WriterRequest, { op: 'append' }>;
+
+/** The outcome of every request up to `seq` not answered yet (a group of appends is answered once). */
+export interface WriterReply {
+  seq: number;
+  failure?: StorageFailure | undefined;
+  loaded?: DataDirectory | undefined;
+}
+
+export interface CompactorData {
+  role: 'compactor';
+  dir: string;
+  sync: boolean;
+}
+
+export interface CompactorReply {
+  failure?: StorageFailure | undefined;
+  generation?: number;
+  snapshotBytes?: number;
+}
+
+export const STATUS_SLOTS = 1024;
+
+/** The log writer's loop: one operation at a time, in the order they were posted. */
+export function runLogWriter(port: MessagePort, data: WriterData): void {
+  const status = new Int32Array(data.status);
+  const logPath = join(data.dir, LOG);
+  let parents = data.parents;
+  /** The open log; undefined before the first load, and after a failure that may have left the files other than believed. */
+  let fd: number | undefined;
+  let size = 0;
+  let generation = 0;
+
+  const opened = (what: string): number => {
+    if (fd === undefined) throw new Error(`${what}: an earlier write failed, and the directory must be read again first`);
+    return fd;
+  };
+  const closeLog = (): void => {
+    const open = fd;
+    fd = undefined;
+    if (open !== undefined) closeSync(open);
+  };
+
+  /**
+   * Appends the frames of consecutive append requests as one frame: one write and one sync for
+   * all of them (group commit), and a crash can only tear that one frame, the last.
+   */
+  const appendAll = (requests: AppendRequest[]): void => {
+    const log = opened(`could not append to ${logPath}`);
+    const frame = sealFrame(joinFrames(requests.flatMap((r) => r.frames)));
+    try {
+      writeAll(log, frame);
+      if (data.sync) fdatasyncSync(log);
+    } catch (e) {
+      undo(log, size);
+      throw e;
+    }
+    size += frame.length;
+  };
+
+  const run = (request: Exclude<WriterRequest, AppendRequest>): WriterReply => {
+    switch (request.op) {
+      case 'load': {
+        closeLog();
+        const loaded = readDataDirectory(data.dir, data.sync, parents);
+        parents = [];
+        fd = openSync(logPath, 'a');
+        size = loaded.logBytes;
+        generation = loaded.oldLog ? loaded.generation + 1 : loaded.generation;
+        return { seq: request.seq, loaded };
+      }
+      case 'rotate': {
+        opened(`could not rotate ${logPath}`);
+        // The new log is whole on disk before the old one moves: a crash leaves the old log in
+        // place, the old log renamed and no log (readDataDirectory makes an empty one), or both.
+        const next = generation + 1;
+        writeFileSynced(logPath + TMP, encodeFileHeader('log', next), data.sync);
+        closeLog();
+        renameSync(logPath, join(data.dir, OLD_LOG));
+        renameSync(logPath + TMP, logPath);
+        if (data.sync) syncDirectory(data.dir);
+        fd = openSync(logPath, 'a');
+        size = FILE_HEADER_BYTES;
+        generation = next;
+        return { seq: request.seq };
+      }
+      case 'close':
+        closeLog();
+        return { seq: request.seq };
+    }
+  };
+
+  /**
+   * After a failed write: cut what it may have written, so that the next frame does not land
+   * behind a partial one (which would make it middle damage). If even that fails, the log is
+   * closed and the next load reads it again, cutting the partial frame itself.
+   */
+  const undo = (log: number, before: number): void => {
+    try {
+      ftruncateSync(log, before);
+      if (data.sync) fdatasyncSync(log);
+    } catch {
+      closeLog();
+    }
+  };
+
+  const mark = (seq: number): void => {
+    Atomics.store(status, seq & (STATUS_SLOTS - 1), seq);
+  };
+
+  /** Runs `requests` in order, appends in groups; one reply per group or other request. */
+  const runAll = (requests: WriterRequest[]): void => {
+    for (let i = 0; i < requests.length; ) {
+      const request = requests[i] as WriterRequest;
+      let reply: WriterReply;
+      if (request.op === 'append') {
+        let end = i + 1;
+        while (requests[end]?.op === 'append') end++;
+        const group = requests.slice(i, end) as AppendRequest[];
+        const last = (group[group.length - 1] as AppendRequest).seq;
+        try {
+          appendAll(group);
+          for (const r of group) mark(r.seq);
+          reply = { seq: last };
+        } catch (e) {
+          reply = { seq: last, failure: failureOf(e) };
+        }
+        i = end;
+      } else {
+        try {
+          reply = run(request);
+          mark(request.seq);
+        } catch (e) {
+          closeLog();
+          reply = { seq: request.seq, failure: failureOf(e) };
+        }
+        i++;
+      }
+      port.postMessage(reply, reply.loaded === undefined ? [] : buffersOf(reply.loaded));
+    }
+  };
+
+  // Everything that queued up while the last sync ran goes into the next one.
+  port.on('message', (first: WriterRequest) => {
+    const requests = [first];
+    for (let next = receiveMessageOnPort(port); next !== undefined; next = receiveMessageOnPort(port)) {
+      requests.push(next.message as WriterRequest);
+    }
+    runAll(requests);
+  });
+}
+
+/** One unsealed frame holding the bodies of `frames` (each `unsealedFrame`'s), in order. */
+function joinFrames(frames: Uint8Array[]): Buffer {
+  const first = frames[0] as Uint8Array;
+  if (frames.length === 1) return Buffer.from(first.buffer, first.byteOffset, first.byteLength);
+  let length = FRAME_HEADER_BYTES;
+  for (const f of frames) length += f.length - FRAME_HEADER_BYTES;
+  const joined = Buffer.allocUnsafe(length);
+  let at = FRAME_HEADER_BYTES;
+  for (const f of frames) {
+    joined.set(f.subarray(FRAME_HEADER_BYTES), at);
+    at += f.length - FRAME_HEADER_BYTES;
+  }
+  return joined;
+}
+
+/**
+ * The compactor: the snapshot (generation `S`, or none) and the old log (which follows `S`)
+ * become snapshot `S + 1`, written beside and renamed over the old one; then the old log goes.
+ * `compact` is the engine's `compactRecords`.
+ */
+export function runCompactor(
+  port: MessagePort,
+  data: CompactorData,
+  compact: (snapshot: Uint8Array | undefined, batches: Uint8Array[]) => Uint8Array,
+): void {
+  let reply: CompactorReply;
+  try {
+    const snapshotPath = join(data.dir, SNAPSHOT);
+    const oldPath = join(data.dir, OLD_LOG);
+    const { generation, snapshot } = readSnapshot(snapshotPath);
+    const oldFile = readIfPresent(oldPath);
+    if (oldFile === undefined) throw new Error(`${oldPath}, the log to compact, is missing`);
+    const oldGeneration = readFileHeader(oldFile, 'log', oldPath);
+    if (oldGeneration !== generation) {
+      throw corrupt(oldPath, 0, `the log being compacted follows snapshot generation ${oldGeneration}, but ${snapshotPath} is generation ${generation}`);
+    }
+    const scan = scanLog(oldFile, oldPath);
+    if (scan.damage !== undefined) throw corrupt(oldPath, scan.end, `${scan.damage}, in a log whose every frame was acknowledged`);
+    const next = compact(snapshot, scan.batches);
+    replaceFile(snapshotPath, encodeSnapshotFile(generation + 1, next), data.sync);
+    // From here the snapshot holds the old log: a crash before the unlink leaves a log that the
+    // next load recognises by its generation and deletes.
+    unlinkSync(oldPath);
+    if (data.sync) syncDirectory(data.dir);
+    reply = { generation: generation + 1, snapshotBytes: next.length };
+  } catch (e) {
+    reply = { failure: failureOf(e) };
+  }
+  port.postMessage(reply);
+}
+
+function readSnapshot(path: string): { generation: number; snapshot: Uint8Array | undefined } {
+  const file = readIfPresent(path);
+  return file === undefined ? { generation: 0, snapshot: undefined } : decodeSnapshotFile(file, path);
+}
+
+function writeFileSynced(path: string, bytes: Uint8Array, sync: boolean): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeAll(fd, bytes);
+    if (sync) fdatasyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    removeQuietly(path);
+    throw e;
+  }
+  closeSync(fd);
+}
+
+function failureOf(e: unknown): StorageFailure {
+  return { message: messageOf(e), code: e instanceof VinrError ? e.code : undefined };
+}
+
+/**
+ * The buffers under the snapshot and batches that are moved to the serving thread rather than
+ * copied: the files' own. A small file's bytes may sit in Node's shared buffer pool, which must
+ * not move (and is cheap to copy).
+ */
+function buffersOf(loaded: DataDirectory): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const view of [loaded.snapshot, ...loaded.batches]) {
+    if (view !== undefined && view.buffer.byteLength > POOLED_BELOW) buffers.add(view.buffer as ArrayBuffer);
+  }
+  return [...buffers];
+}
+
+/** Node pools the buffers of allocations under 4 KiB (`Buffer.poolSize >>> 1`); 8 KiB leaves room. */
+export const POOLED_BELOW = 8192;
