@@ -5,8 +5,8 @@
 // the package's own `fileStorage` and `createSandbox`, in this process, on a copy of the files
 // the kill left, so that the server does its own recovery of whatever the kill tore). A second
 // run makes the log pass the 8 MiB at which `vinr sandbox` compacts it, and times its kills into
-// the compactions: while the snapshot is written, between its rename and the new log's, and
-// right after.
+// the compactions: while the compactor thread replays the rotated log, while it writes the
+// snapshot, and between the snapshot's rename and the old log's deletion.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
@@ -30,6 +30,7 @@ const MAX_RATE = 300;
 /** The whole test gives up past this (the loop checks it between cycles). */
 const BUDGET_MS = 60_000;
 const LOG = 'sandbox.log';
+const OLD_LOG = 'sandbox.log.old';
 const SNAPSHOT = 'sandbox.snapshot';
 const COMPACT_AFTER_BYTES = 8 * 1024 * 1024; // fileStorage's default, which `vinr sandbox` uses
 const COMPACTING_KILLS = 9;
@@ -85,7 +86,7 @@ async function listAll(fetchFn, origin, key, path) {
 /** Copies the data files (not the lock) the way the kill left them. */
 function copyData(from, to) {
   mkdirSync(to, { recursive: true });
-  for (const file of [LOG, SNAPSHOT]) if (existsSync(join(from, file))) copyFileSync(join(from, file), join(to, file));
+  for (const file of [LOG, OLD_LOG, SNAPSHOT]) if (existsSync(join(from, file))) copyFileSync(join(from, file), join(to, file));
 }
 
 /** The generation in a log or snapshot file's header (u64 little-endian at byte 12; see js/src/server/log-format.ts). */
@@ -317,11 +318,11 @@ describe('vinr sandbox --data, killed with SIGKILL under load', () => {
     const sent = new Map(); // tag → { acked, id, cycle }
     let key;
     let replay;
-    /** The snapshot file the previous kill left (bytes), to replay an old log that a compaction was replacing. */
+    /** The snapshot file the previous kill left (bytes), to replay an old log that a compaction was compacting. */
     let previousSnapshotFile;
     /** How long each acknowledged update took: a compaction holds every answer queued behind it. */
     const latencies = [];
-    const report = { kills: 0, cycles: [], triggers: {}, left: { snapshotTmp: 0, logTmp: 0, betweenRenames: 0, clean: 0 }, oldLogReplays: 0, generations: 0, acked: 0, requests: 0, maxLogBytes: 0, maxSnapshotBytes: 0 };
+    const report = { kills: 0, cycles: [], triggers: {}, left: { compacting: 0, snapshotTmp: 0, logTmp: 0, betweenRenames: 0, clean: 0 }, oldLogReplays: 0, generations: 0, acked: 0, requests: 0, maxLogBytes: 0, maxSnapshotBytes: 0 };
 
     const verify = async (s, cycle) => {
       const customers = await listAll(fetch, s.url, s.key, '/customers');
@@ -426,17 +427,17 @@ describe('vinr sandbox --data, killed with SIGKILL under load', () => {
         break;
       }
 
-      // Kill timed into a compaction, in one of three phases: a little after its snapshot's
-      // temporary file appears (the snapshot being written), right after the snapshot is renamed
-      // in (the old log not yet replaced), or right after the new log is (the compaction done).
-      // A compaction that does not come within the deadline: a kill at that random moment.
+      // Kill timed into a compaction, in one of three phases: a little after the log is rotated
+      // (the compactor replaying it), a little after the snapshot's temporary file appears (the
+      // snapshot being written), or right after the snapshot is renamed in (the old log not yet
+      // deleted). A compaction that does not come within the deadline: a kill at that random moment.
       const run = load(s, cycle);
       const cycleStarted = Date.now();
       const ackedBefore = report.acked;
       const [aim, delay] = [
+        ['sandbox.log.old', random() * 40],
         ['sandbox.snapshot.tmp', random() * 40],
         ['sandbox.snapshot', random() * 4],
-        ['sandbox.log', random() * 2],
       ][cycle % 3];
       let trigger;
       await new Promise((resolve) => {
@@ -464,38 +465,39 @@ describe('vinr sandbox --data, killed with SIGKILL under load', () => {
       await run.workers;
       report.cycles.push(`${trigger === 'deadline' ? 'deadline' : aim.replace('sandbox.', '')}:${Date.now() - cycleStarted}ms:${report.acked - ackedBefore}acks`);
 
-      // What the kill left: a compaction half-way (its temporary files, or a snapshot newer
-      // than the log), or a whole directory.
+      // What the kill left: a compaction half-way (the rotated log, its temporary files, or a
+      // snapshot that holds the rotated log not yet deleted), or a whole directory.
       const files = readdirSync(data);
       const snapshotGeneration = existsSync(join(data, SNAPSHOT)) ? generationOf(readFileSync(join(data, SNAPSHOT))) : 0;
-      const logBytes = readFileSync(join(data, LOG));
-      const logGeneration = generationOf(logBytes);
-      report.maxLogBytes = Math.max(report.maxLogBytes, logBytes.length);
+      const oldLog = existsSync(join(data, OLD_LOG)) ? readFileSync(join(data, OLD_LOG)) : undefined;
+      const oldGeneration = oldLog === undefined ? undefined : generationOf(oldLog);
+      report.maxLogBytes = Math.max(report.maxLogBytes, (existsSync(join(data, LOG)) ? statSync(join(data, LOG)).size : 0) + (oldLog?.length ?? 0));
       if (files.includes('sandbox.snapshot.tmp')) report.left.snapshotTmp++;
       else if (files.includes('sandbox.log.tmp')) report.left.logTmp++;
-      else if (snapshotGeneration > logGeneration) report.left.betweenRenames++;
+      else if (oldGeneration !== undefined && oldGeneration < snapshotGeneration) report.left.betweenRenames++;
+      else if (oldGeneration !== undefined) report.left.compacting++;
       else report.left.clean++;
 
-      if (snapshotGeneration > logGeneration) {
-        // The new snapshot is in, the old log not yet replaced: the snapshot must be exactly
+      if (oldGeneration !== undefined && oldGeneration < snapshotGeneration) {
+        // The new snapshot is in, the rotated log not yet deleted: the snapshot must be exactly
         // that log replayed on the snapshot before it (which the previous kill left).
         const previousGeneration = previousSnapshotFile === undefined ? 0 : generationOf(previousSnapshotFile);
-        if (previousGeneration === logGeneration && snapshotGeneration === logGeneration + 1) {
+        if (previousGeneration === oldGeneration && snapshotGeneration === oldGeneration + 1) {
           const old = join(scratch, `old-${cycle}`);
           mkdirSync(old);
-          copyFileSync(join(data, LOG), join(old, LOG));
+          writeFileSync(join(old, LOG), oldLog);
           if (previousSnapshotFile !== undefined) writeFileSync(join(old, SNAPSHOT), previousSnapshotFile);
-          const oldStorage = sdk.fileStorage(old);
+          const oldStorage = sdk.fileStorage(old, { compactAfterBytes: Infinity });
           const oldContents = await oldStorage.load();
           await oldStorage.close();
           const next = join(scratch, `new-${cycle}`);
           copyData(data, next);
-          const nextStorage = sdk.fileStorage(next);
+          const nextStorage = sdk.fileStorage(next, { compactAfterBytes: Infinity });
           const nextContents = await nextStorage.load();
           await nextStorage.close();
-          assert.equal(nextContents.batches.length, 0, 'the old log is not replayed on top of the snapshot');
+          assert.equal(existsSync(join(next, OLD_LOG)), false, 'the rotated log is deleted, not replayed on top of the snapshot');
           const fromLog = sdk.createSandbox({ storage: sdk.memoryStorage(oldContents) }).snapshot();
-          assert.ok(sameBytes(fromLog, nextContents.snapshot), `kill ${report.kills}: the new snapshot is the old log replayed`);
+          assert.ok(sameBytes(fromLog, nextContents.snapshot), `kill ${report.kills}: the new snapshot is the rotated log replayed`);
           report.oldLogReplays++;
         }
       }
@@ -517,7 +519,7 @@ describe('vinr sandbox --data, killed with SIGKILL under load', () => {
     console.log('compaction crash run:', JSON.stringify(report));
     assert.equal(report.kills, COMPACTING_KILLS, `${COMPACTING_KILLS} kills within the time budget (${report.ms} ms)`);
     assert.ok(report.generations >= 2, `the log was compacted under load (generation ${report.generations})`);
-    const inCompaction = report.left.snapshotTmp + report.left.logTmp + report.left.betweenRenames;
+    const inCompaction = report.left.compacting + report.left.snapshotTmp + report.left.logTmp + report.left.betweenRenames;
     assert.ok(report.kills - (report.triggers.deadline ?? 0) >= 3, `kills timed into compactions: ${JSON.stringify(report.triggers)}`);
     t.diagnostic(`kills that left a compaction half-way: ${inCompaction}`);
   });
@@ -561,8 +563,6 @@ async function compareInProcess(data, scratch, origin, key, serverPages, report)
     load: () => compacting.load(),
     append: (b) => (appended.push(b.slice()), compacting.append(b)),
     appendMany: (bs) => (appended.push(...bs.map((b) => b.slice())), compacting.appendMany(bs)),
-    wantsSnapshot: () => compacting.wantsSnapshot(),
-    compact: (snapshot) => compacting.compact(snapshot),
   };
   const writer = createSandbox({ storage: recording });
   await writer.ready;
@@ -573,7 +573,7 @@ async function compareInProcess(data, scratch, origin, key, serverPages, report)
   });
   assert.equal(res.status, 200);
   await writer.settled();
-  await compacting.close(); // waits for the compaction queued behind the append
+  await compacting.close(); // waits for the compaction the append started
   assert.equal(compacting.stats().snapshots, 1, 'the copy was compacted');
   assert.ok(appended.length >= 1, 'the request appended its batch');
 
