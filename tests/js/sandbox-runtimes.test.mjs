@@ -721,8 +721,9 @@ describe('Node: storage, fetch and options', () => {
       const glue = map.sources.filter((s) => s.endsWith('core.js')).map((s) => s.split('/').slice(-2, -1)[0]);
       // The webhook entry inlined for browsers carries the build without the host-HMAC path.
       const webhooks = file.startsWith('webhooks-inline') ? 'webhooks-inline' : 'webhooks';
-      // The `vinr` command imports the SDK by name, so it bundles no glue at all.
-      const expected = /^(sandbox|settlement|server)-/.test(file) ? ['engine'] : file === 'cli.mjs' ? [] : [file.startsWith('webhooks-') ? webhooks : 'client'];
+      // The `vinr` command imports the SDK by name, so it bundles no glue at all; the file
+      // storage's threads (storage-worker.mjs) carry the engine's, for the compactor.
+      const expected = /^(sandbox|settlement|server|storage)-/.test(file) ? ['engine'] : file === 'cli.mjs' ? [] : [file.startsWith('webhooks-') ? webhooks : 'client'];
       assert.deepEqual(glue, expected, `${file} bundles the ${expected} glue only`);
       const text = readFileSync(join(dist, file), 'utf8');
       assert.match(text, /\/\/# sourceMappingURL=/, `${file} points at its map`);
