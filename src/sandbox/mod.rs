@@ -280,14 +280,15 @@ impl Sandbox {
         records::snapshot(&self.store)
     }
 
-    /// The snapshot of the state that `snapshot` and the `batches` after it restore to, without
-    /// opening a sandbox on it: what a storage adapter compacts its log into, on a thread other
-    /// than the one serving requests. Equal to `restore(...)?.snapshot()`.
+    /// A snapshot of the state that `snapshot` and the `batches` after it restore to, made
+    /// without opening a sandbox on them (see `records::merge`): what a storage adapter
+    /// compacts its log into, on a thread other than the one serving requests. It restores to
+    /// the same state as they do, though its bytes are not `snapshot()`'s canonical ones.
     pub fn compact<'a>(
         snapshot: Option<&'a [u8]>,
         batches: impl Iterator<Item = &'a [u8]>,
     ) -> Result<Vec<u8>, RestoreError> {
-        Ok(records::snapshot(&records::restore(snapshot, batches)?))
+        records::merge(snapshot, batches)
     }
 
     /// `{"test":{"secretKey","publishableKey"},"live":{…}}`: the Owner's current keys.

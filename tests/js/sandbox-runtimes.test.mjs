@@ -326,7 +326,11 @@ describe('Node: storage, fetch and options', () => {
             if (this.failNext !== undefined) {
               const error = this.failNext;
               this.failNext = undefined;
+              // An ordered adapter stores nothing handed over after a failed batch.
+              if (this.ordered === true) this.brokenBy = error;
               reject(error);
+            } else if (this.brokenBy !== undefined) {
+              reject(new Error('an earlier append failed', { cause: this.brokenBy }));
             } else {
               inner.append(copy);
               resolve();
@@ -435,6 +439,43 @@ describe('Node: storage, fetch and options', () => {
     const retried = await settle(storage, sandbox.fetch('/v1/payments', json(sandbox, key, { amount: 300, currency: 'EUR', paymentMethod: pm })));
     assert.equal(retried.status, 200, 'serving again');
     assert.deepEqual(sdk.createSandbox({ storage: sdk.memoryStorage(storage.inner.load()) }).snapshot(), sandbox.snapshot());
+  });
+
+  test('an ordered adapter gets each batch at once; answers wait for theirs, reads for all before; poll() before each request', async () => {
+    const storage = gatedStorage();
+    storage.ordered = true;
+    let polls = 0;
+    storage.poll = () => polls++;
+    const sandbox = sdk.createSandbox({ storage });
+    await settle(storage, sandbox.ready);
+    const key = sandbox.keys.test.secretKey;
+    const customer = (email) => sandbox.fetch('/v1/customers', json(sandbox, key, { email }));
+
+    const writes = [customer('a@example.com'), customer('b@example.com'), customer('c@example.com')];
+    const read = sandbox.fetch('/v1/customers', { headers: { authorization: `Bearer ${key}` } });
+    const settled = [];
+    [...writes, read].forEach((p, i) => p.then(() => settled.push(i)));
+    await tick();
+    assert.equal(storage.waiting.length, 3, 'all three batches handed over, none waiting for the one before');
+    assert.ok(polls >= 3, `poll() before the requests that found appends in flight (${polls})`);
+    storage.release();
+    storage.release();
+    await tick();
+    assert.deepEqual(settled, [0, 1], 'each write is answered once its own batch is stored; the read waits for the third');
+    storage.release();
+    const answers = await Promise.all([...writes, read]);
+    assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200]);
+    assert.equal((await answers[3].json()).data.length, 3, 'the read saw the three');
+
+    // A failed append: it and the ones handed over after it reject, then the sandbox serves what storage holds.
+    storage.failNext = new Error('disk full');
+    const lost = [customer('d@example.com'), customer('e@example.com')];
+    lost.forEach((p) => p.catch(() => {}));
+    await settle(storage, Promise.allSettled(lost));
+    for (const p of lost) await assert.rejects(p, (e) => e instanceof sdk.VinrStorageError && e.code === 'storage_append_failed');
+    storage.brokenBy = undefined; // the reload's load() finds it working again
+    const list = await settle(storage, sandbox.fetch('/v1/customers', { headers: { authorization: `Bearer ${key}` } }));
+    assert.equal((await list.json()).data.length, 3, 'reloaded: neither lost customer is there');
   });
 
   test('a random source that throws: the request rejects and changes nothing', async () => {

@@ -496,8 +496,11 @@ describe('vinr sandbox --data, killed with SIGKILL under load', () => {
           const nextContents = await nextStorage.load();
           await nextStorage.close();
           assert.equal(existsSync(join(next, OLD_LOG)), false, 'the rotated log is deleted, not replayed on top of the snapshot');
+          // The compactor keeps each object's last record, not the canonical snapshot bytes: the
+          // states they restore to are compared.
           const fromLog = sdk.createSandbox({ storage: sdk.memoryStorage(oldContents) }).snapshot();
-          assert.ok(sameBytes(fromLog, nextContents.snapshot), `kill ${report.kills}: the new snapshot is the rotated log replayed`);
+          const fromSnapshot = sdk.createSandbox({ storage: sdk.memoryStorage({ snapshot: nextContents.snapshot, batches: [] }) }).snapshot();
+          assert.ok(sameBytes(fromLog, fromSnapshot), `kill ${report.kills}: the new snapshot is the rotated log replayed`);
           report.oldLogReplays++;
         }
       }
