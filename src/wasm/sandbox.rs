@@ -259,15 +259,13 @@ pub fn max_body_bytes() -> u32 {
     u32::try_from(crate::sandbox::MAX_BODY_BYTES).unwrap_or(u32::MAX)
 }
 
-/// The snapshot of `snapshot` (or an empty sandbox) with `batches` applied: the file storage's
-/// compaction, run in a worker thread so that the server never stops for it. Fails as
-/// `SandboxCore.restore` does on records it cannot read.
+/// A snapshot of `snapshot` (or an empty sandbox) with `records` applied after it: the file
+/// storage's compaction, run in a worker thread so that the server never stops for it.
+/// `records` is the batches written after the snapshot, joined (records are lines, so any
+/// number of batches is one byte string). Fails as `SandboxCore.restore` does on records it
+/// cannot read.
 #[wasm_bindgen(js_name = compactRecords)]
-pub fn compact_records(
-    snapshot: Option<Vec<u8>>,
-    batches: Vec<js_sys::Uint8Array>,
-) -> Result<Vec<u8>, JsValue> {
-    let batches: Vec<Vec<u8>> = batches.iter().map(js_sys::Uint8Array::to_vec).collect();
-    Sandbox::compact(snapshot.as_deref(), batches.iter().map(Vec::as_slice))
+pub fn compact_records(snapshot: Option<Vec<u8>>, records: &[u8]) -> Result<Vec<u8>, JsValue> {
+    Sandbox::compact(snapshot.as_deref(), std::iter::once(records))
         .map_err(|e| error::to_js(&ApiError::internal(e.to_string())))
 }

@@ -10,8 +10,8 @@ if (parentPort === null) throw new Error('storage-worker.mjs runs as a worker th
 if (data.role === 'writer') {
   runLogWriter(parentPort, data);
 } else {
-  runCompactor(parentPort, data, (snapshot, batches) => {
+  runCompactor(parentPort, data, (snapshot, records) => {
     provideEngineModule(new WebAssembly.Module(readFileSync(new URL('./vinr_engine_bg.wasm', import.meta.url))));
-    return engineWasm.call((w) => w.compactRecords(snapshot, batches));
+    return engineWasm.call((w) => w.compactRecords(snapshot, records));
   });
 }

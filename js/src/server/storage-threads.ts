@@ -188,6 +188,20 @@ export function runLogWriter(port: MessagePort, data: WriterData): void {
   });
 }
 
+/** The batches' records as one byte string: each batch is lines, and a newline after each keeps them apart. */
+function joinLines(batches: Uint8Array[]): Buffer {
+  let length = 0;
+  for (const b of batches) length += b.length + 1;
+  const joined = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const b of batches) {
+    joined.set(b, at);
+    joined[at + b.length] = 0x0a;
+    at += b.length + 1;
+  }
+  return joined;
+}
+
 /** One unsealed frame holding the bodies of `frames` (each `unsealedFrame`'s), in order. */
 function joinFrames(frames: Uint8Array[]): Buffer {
   const first = frames[0] as Uint8Array;
@@ -211,7 +225,7 @@ function joinFrames(frames: Uint8Array[]): Buffer {
 export function runCompactor(
   port: MessagePort,
   data: CompactorData,
-  compact: (snapshot: Uint8Array | undefined, batches: Uint8Array[]) => Uint8Array,
+  compact: (snapshot: Uint8Array | undefined, records: Uint8Array) => Uint8Array,
 ): void {
   let reply: CompactorReply;
   try {
@@ -226,7 +240,8 @@ export function runCompactor(
     }
     const scan = scanLog(oldFile, oldPath);
     if (scan.damage !== undefined) throw corrupt(oldPath, scan.end, `${scan.damage}, in a log whose every frame was acknowledged`);
-    const next = compact(snapshot, scan.batches);
+    // One buffer into the engine, not one per batch: a copy each, and an allocation each.
+    const next = compact(snapshot, joinLines(scan.batches));
     replaceFile(snapshotPath, encodeSnapshotFile(generation + 1, next), data.sync);
     // From here the snapshot holds the old log: a crash before the unlink leaves a log that the
     // next load recognises by its generation and deletes.
