@@ -84,8 +84,8 @@ export class Journal {
   append(batch: Uint8Array, onStored: () => void): Promise<void> | undefined {
     const index = this.#queued++;
     if (this.#failure !== undefined) return Promise.reject(this.#after(this.#failure));
-    if (this.#storage.ordered === true) return this.#appendOrdered(index, batch, onStored);
-    if (this.#inFlight) return this.#enqueue((settle) => ({ kind: 'batch', index, batch, onStored, settle }));
+    const ordered = this.#storage.ordered === true;
+    if (this.#inFlight && !ordered) return this.#enqueue((settle) => ({ kind: 'batch', index, batch, onStored, settle }));
     let result: void | Promise<void>;
     try {
       result = this.#storage.append(batch);
@@ -96,6 +96,7 @@ export class Journal {
       onStored();
       return undefined;
     }
+    if (ordered) return this.#settleOrdered(index, result, onStored);
     return new Promise((resolve, reject) => {
       this.#run(Promise.resolve(result), [{ kind: 'batch', index, batch, onStored, settle: { resolve, reject } }]);
     });
@@ -145,18 +146,8 @@ export class Journal {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** An ordered adapter's append: handed over now, settled in the order the adapter settles it. */
-  #appendOrdered(index: number, batch: Uint8Array, onStored: () => void): Promise<void> | undefined {
-    let result: void | Promise<void>;
-    try {
-      result = this.#storage.append(batch);
-    } catch (e) {
-      return Promise.reject(this.#fail(index, e));
-    }
-    if (!isThenable(result)) {
-      onStored();
-      return undefined;
-    }
+  /** An ordered adapter's append, handed over at once: settled in the order the adapter settles it. */
+  #settleOrdered(index: number, result: PromiseLike<void>, onStored: () => void): Promise<void> {
     const stored = Promise.resolve(result).then(
       () => {
         const failure = this.#failure;

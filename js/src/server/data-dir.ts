@@ -13,10 +13,10 @@
  * snapshot's generation, the old log (if any) follows `S` and the log `S + 1`; with no old log,
  * the log follows `S`. Every crash leaves one of the states `readDataDirectory` accepts.
  */
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VinrStorageError } from '../errors.js';
-import { errorCode, removeQuietly, replaceFile, syncDirectory, TMP } from './durable-fs.js';
+import { errorCode, removeQuietly, replaceFile, syncDirectory, TMP, truncateFile } from './durable-fs.js';
 import { corrupt, decodeSnapshotFile, encodeFileHeader, FILE_HEADER_BYTES, readFileHeader, scanLog } from './log-format.js';
 
 export const LOG = 'sandbox.log';
@@ -104,7 +104,7 @@ export function readDataDirectory(dir: string, sync: boolean, parents: readonly 
   }
   const scan = scanLog(logFile, logPath);
   // Only an unfinished, never acknowledged write ends up past `end` (see scanLog).
-  if (scan.end < logFile.length) truncate(logPath, scan.end, sync);
+  if (scan.end < logFile.length) truncateFile(logPath, scan.end, sync);
   batches.push(...scan.batches);
   return { generation, snapshot, batches, oldLog: oldFile !== undefined, logBytes: scan.end, truncatedBytes: logFile.length - scan.end };
 }
@@ -117,15 +117,5 @@ export function readIfPresent(path: string): Uint8Array | undefined {
   } catch (e) {
     if (errorCode(e) === 'ENOENT') return undefined;
     throw e;
-  }
-}
-
-function truncate(path: string, size: number, sync: boolean): void {
-  const fd = openSync(path, 'r+');
-  try {
-    ftruncateSync(fd, size);
-    if (sync) fdatasyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

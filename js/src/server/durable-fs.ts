@@ -3,7 +3,7 @@
  * storage's own threads (the log writer, the compactor), where blocking is the point, and on
  * the main thread only when a sandbox opens.
  */
-import { closeSync, fdatasyncSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Writes all of `bytes` at the file's position (a write may take fewer bytes than asked). */
@@ -36,6 +36,17 @@ export function replaceFile(path: string, bytes: Uint8Array, sync: boolean): voi
     throw e;
   }
   if (sync) syncDirectory(dirname(path));
+}
+
+/** Cuts `path` to `size` bytes, synced. */
+export function truncateFile(path: string, size: number, sync: boolean): void {
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, size);
+    if (sync) fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The suffix of a file written before it is renamed into place. */

@@ -129,17 +129,20 @@ export function runLogWriter(port: MessagePort, data: WriterData): void {
   };
 
   /**
-   * After a failed write: cut what it may have written, so that the next frame does not land
-   * behind a partial one (which would make it middle damage). If even that fails, the log is
-   * closed and the next load reads it again, cutting the partial frame itself.
+   * After a failed write: cut what it may have written, so that no frame lands behind a partial
+   * one (which would make it middle damage), and close the log. Appends already posted behind
+   * the failed one are refused until the serving thread loads again: storing any of them would
+   * break the storage's promise (`ordered`: nothing after a failed batch). If the cut fails too,
+   * that load cuts the partial frame itself.
    */
   const undo = (log: number, before: number): void => {
     try {
       ftruncateSync(log, before);
       if (data.sync) fdatasyncSync(log);
     } catch {
-      closeLog();
+      // The load that must come next cuts it.
     }
+    closeLog();
   };
 
   const mark = (seq: number): void => {
