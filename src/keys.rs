@@ -107,6 +107,16 @@ pub struct ApiKey {
 
 impl ApiKey {
     pub fn parse(s: &str) -> Result<ApiKey, KeyError> {
+        let (kind, mode) = ApiKey::check(s)?;
+        Ok(ApiKey {
+            key: s.to_owned(),
+            kind,
+            mode,
+        })
+    }
+
+    /// What [`ApiKey::parse`] checks, without copying the key: its kind and mode.
+    pub fn check(s: &str) -> Result<(KeyKind, Mode), KeyError> {
         let (kind, mode, body) = split_prefix(s).ok_or(KeyError::UnknownPrefix)?;
         let len = body.chars().count();
         if let Some(position) = body.bytes().position(|b| !is_base62(b)) {
@@ -124,11 +134,7 @@ impl ApiKey {
         if len > MAX_BODY {
             return Err(KeyError::TooLong { max: MAX_BODY });
         }
-        Ok(ApiKey {
-            key: s.to_owned(),
-            kind,
-            mode,
-        })
+        Ok((kind, mode))
     }
 
     /// A fresh key with a 32-character random part. Live keys need a cryptographic `rng`.

@@ -51,7 +51,7 @@ pub struct AccountSettings {
     pub file_key: String,
 }
 
-stored_record!(AccountSettings, AccountSettings, settings, |this| key: &this.id, wire: this);
+stored_record!(AccountSettings, AccountSettings, settings, |this| key: &this.id, wire: itself);
 
 impl AccountSettings {
     /// The settings a mode starts with: EUR, daily T+2, an established account (so that

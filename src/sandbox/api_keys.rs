@@ -146,7 +146,13 @@ pub fn authenticate(
     store: &Store,
     publishable_allowed: bool,
 ) -> Result<Caller, ApiError> {
-    let presented = match (request.header("authorization"), request.header("x-api-key")) {
+    let authorization = request.header("authorization");
+    // Looked for only without `Authorization`, which wins when both are sent.
+    let api_key = || request.header("x-api-key");
+    let presented = match (
+        authorization,
+        authorization.is_none().then(api_key).flatten(),
+    ) {
         (Some(auth), _) => {
             let (scheme, token) = auth.trim().split_once(' ').unwrap_or((auth, ""));
             if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
@@ -163,7 +169,7 @@ pub fn authenticate(
             "no API key: send 'Authorization: Bearer <secret key>' or 'X-Api-Key: <secret key>'",
         )),
     };
-    let parsed = ApiKey::parse(presented).map_err(|e| {
+    let (kind, _) = ApiKey::check(presented).map_err(|e| {
         ApiError::unauthenticated(
             "api_key_malformed",
             format!("the API key is malformed: {e}"),
@@ -178,13 +184,18 @@ pub fn authenticate(
         }
         return Err(ApiError::unauthenticated(
             "api_key_unknown",
-            format!("no such API key: {}", parsed.redacted()),
+            format!(
+                "no such API key: {}",
+                ApiKey::parse(presented)
+                    .map(|k| k.redacted())
+                    .unwrap_or_default()
+            ),
         ));
     };
     let record = store
         .get::<ApiKeyRecord>(*mode, key_id)
         .ok_or_else(|| ApiError::internal("an indexed API key has no record"))?;
-    if parsed.kind() == KeyKind::Publishable && !publishable_allowed {
+    if kind == KeyKind::Publishable && !publishable_allowed {
         return Err(ApiError::unauthenticated(
             "api_key_wrong_kind",
             "a publishable key can only create payment methods; use a secret key",
@@ -193,7 +204,7 @@ pub fn authenticate(
     Ok(Caller {
         mode: *mode,
         key_id: key_id.clone(),
-        kind: parsed.kind(),
+        kind,
         role: record.key.role,
         secret: presented.to_owned(),
     })

@@ -24,7 +24,7 @@ pub struct Ctx<'a> {
     /// The origin the request came to (`https://…`), empty for a bare path.
     pub origin: &'a str,
     /// `None` while the clock runs due jobs: their events belong to no request.
-    pub request: Option<EventRequest>,
+    pub request: Option<Rc<EventRequest>>,
     /// The values of the route's `:id` segments, in order.
     pub path: Vec<String>,
 }
@@ -84,7 +84,7 @@ impl Ctx<'_> {
     }
 
     pub fn new_id(&mut self, prefix: IdPrefix) -> String {
-        Id::generate(prefix, self.rng).as_str().to_owned()
+        Id::generate(prefix, self.rng).into_string()
     }
 
     /// The `i`-th `:id` of the path.
@@ -129,6 +129,15 @@ impl Ctx<'_> {
             .ok_or_else(|| ApiError::internal(format!("{} '{id}' vanished", T::KIND.as_str())))
     }
 
+    /// [`Ctx::modify`] for a change to what the wire JSON does not show (see
+    /// [`Store::modify_unshown`]).
+    pub fn modify_unshown<T: Record>(&mut self, id: &str) -> Result<&mut T, ApiError> {
+        let mode = self.mode;
+        self.store
+            .modify_unshown::<T>(mode, id)
+            .ok_or_else(|| ApiError::internal(format!("{} '{id}' vanished", T::KIND.as_str())))
+    }
+
     /// The wire JSON of a stored object, made once per version of it.
     pub fn json<T: Record>(&self, id: &str) -> Result<Rc<str>, ApiError> {
         self.store.json::<T>(self.mode, id)
@@ -142,24 +151,24 @@ impl Ctx<'_> {
     /// Records an event of `event_type` whose `data` is `object`; returns its id.
     pub fn emit(
         &mut self,
-        event_type: &str,
+        event_type: &'static str,
         object: &impl Serialize,
         object_id: &str,
         payment: Option<&str>,
     ) -> Result<String, ApiError> {
         let data = to_json(object)?;
-        events::record(self, event_type, data.into(), object_id, payment)
+        events::record(self, event_type.into(), data.into(), object_id, payment)
     }
 
     /// Records an event about the stored object `id` as it is now (its JSON is shared, not
     /// copied); returns the event's id.
     pub fn emit_stored<T: Record>(
         &mut self,
-        event_type: &str,
+        event_type: &'static str,
         id: &str,
         payment: Option<&str>,
     ) -> Result<String, ApiError> {
         let data = self.json::<T>(id)?;
-        events::record(self, event_type, data, id, payment)
+        events::record(self, event_type.into(), data, id, payment)
     }
 }

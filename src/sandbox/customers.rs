@@ -47,7 +47,7 @@ pub struct Customer {
 /// The stored form is the object itself.
 pub type CustomerRecord = Customer;
 
-stored_record!(Customer, Customer, customers, |this| key: &this.id, wire: this);
+stored_record!(Customer, Customer, customers, |this| key: &this.id, wire: itself by crate::sandbox::wire_json::customer);
 
 /// Adds `delta` to a customer's volume in `currency` (a deleted customer keeps no volume).
 /// No event: the volume is a running figure of payments and refunds, which have their own.

@@ -91,7 +91,7 @@ pub struct Dispute {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-stored_record!(Dispute, Dispute, disputes, |this| key: &this.id, wire: this);
+stored_record!(Dispute, Dispute, disputes, |this| key: &this.id, wire: itself);
 
 pub fn job_for_deadline(seq: u64, dispute: &Dispute) -> Option<Job> {
     (dispute.status == DisputeStatus::NeedsResponse).then(|| Job {
@@ -104,7 +104,7 @@ pub fn job_for_deadline(seq: u64, dispute: &Dispute) -> Option<Job> {
 
 /// Emits `event_type` for the dispute as it is now and adds the step to its payment's
 /// timeline.
-fn record_step(ctx: &mut Ctx, dispute: &Dispute, event_type: &str) -> Result<(), ApiError> {
+fn record_step(ctx: &mut Ctx, dispute: &Dispute, event_type: &'static str) -> Result<(), ApiError> {
     let event_id = ctx.emit_stored::<Dispute>(event_type, &dispute.id, Some(&dispute.payment))?;
     let at = ctx.now;
     payments::add_timeline(
@@ -195,7 +195,8 @@ pub fn open_from_card(ctx: &mut Ctx, payment_id: &str) -> Result<(), ApiError> {
     if due.is_none_or(|t| t > ctx.now) {
         return Ok(());
     }
-    ctx.modify::<PaymentRecord>(payment_id)?.dispute_opens_at = None;
+    ctx.modify_unshown::<PaymentRecord>(payment_id)?
+        .dispute_opens_at = None;
     let open_now = ctx.get::<PaymentRecord>(payment_id).is_some_and(|r| {
         r.payment.dispute.is_none() && r.payment.amount_captured > r.payment.amount_refunded
     });

@@ -1,6 +1,7 @@
 //! Events: every state change is recorded as a dotted event whose `data` is the object as it
 //! was at that moment. `GET /events` (filters `type` and `object`) and `GET /events/:id`.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -25,19 +26,43 @@ pub struct EventRequest {
     pub idempotency_key: Option<String>,
 }
 
+/// Serde for `Option<Rc<EventRequest>>` as for `Option<EventRequest>` (serde's own `Rc`
+/// support is behind a feature this crate does not turn on).
+mod shared_request {
+    use std::rc::Rc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::EventRequest;
+
+    pub fn serialize<S: Serializer>(r: &Option<Rc<EventRequest>>, s: S) -> Result<S::Ok, S::Error> {
+        r.as_deref().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Rc<EventRequest>>, D::Error> {
+        Ok(Option::<EventRequest>::deserialize(d)?.map(Rc::new))
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventRecord {
     pub id: String,
+    /// Borrowed for the sandbox's own types (all but the settlement engine's): one allocation
+    /// less for each of the several events a request records.
     #[serde(rename = "type")]
-    pub event_type: String,
+    pub event_type: Cow<'static, str>,
     #[serde(with = "crate::sandbox::timefmt")]
     pub created_at: DateTime<Utc>,
     pub livemode: bool,
     /// The object's JSON, shared with its cache while the object is unchanged.
     #[serde(with = "crate::sandbox::shared_json")]
     pub data: Rc<str>,
-    pub request: Option<EventRequest>,
+    /// Shared by the events of one request, which all carry it.
+    #[serde(with = "shared_request")]
+    pub request: Option<Rc<EventRequest>>,
     /// The id of `data`, and the payment it concerns (for refunds and disputes): what the
     /// `object` filter and payment timelines match on.
     pub object_id: String,
@@ -70,9 +95,13 @@ impl Record for EventRecord {
         out.push_str(",\"data\":");
         out.push_str(&self.data);
         out.push_str(",\"request\":");
-        out.push_str(&to_json(&self.request)?);
+        out.push_str(&to_json(&self.request.as_deref())?);
         out.push('}');
         Ok(out)
+    }
+
+    fn write_stored(&self, _wire: Option<&str>, out: &mut Vec<u8>) -> Result<(), ApiError> {
+        crate::sandbox::stored_json::event_record(self, out)
     }
 }
 
@@ -145,7 +174,7 @@ pub const EVENT_TYPES: [&str; 30] = [
 /// Stores an event whose data is the JSON text `data`; returns the event's id.
 pub fn record(
     ctx: &mut Ctx,
-    event_type: &str,
+    event_type: Cow<'static, str>,
     data: Rc<str>,
     object_id: &str,
     payment: Option<&str>,
@@ -153,7 +182,7 @@ pub fn record(
     let id = ctx.new_id(IdPrefix::Event);
     let event = EventRecord {
         id: id.clone(),
-        event_type: event_type.to_owned(),
+        event_type: event_type.clone(),
         created_at: ctx.now,
         livemode: ctx.livemode(),
         data,
@@ -164,7 +193,7 @@ pub fn record(
     ctx.insert(event);
     // One check when the mode has no endpoints: the sandbox's hot path pays nothing else.
     if !ctx.store.mode(ctx.mode).webhook_endpoints.is_empty() {
-        deliveries::fan_out(ctx, &id, event_type)?;
+        deliveries::fan_out(ctx, &id, &event_type)?;
     }
     Ok(id)
 }
@@ -236,10 +265,10 @@ mod tests {
             created_at: Utc.with_ymd_and_hms(2026, 4, 15, 10, 30, 0).unwrap(),
             livemode: false,
             data: Rc::from(r#"{"id":"pay_1","quote":"\"x\""}"#),
-            request: Some(EventRequest {
+            request: Some(Rc::new(EventRequest {
                 id: "req_1".into(),
                 idempotency_key: Some("k\"1".into()),
-            }),
+            })),
             object_id: "pay_1".into(),
             payment: None,
         };
@@ -251,7 +280,7 @@ mod tests {
             created_at: record.created_at,
             livemode: record.livemode,
             data: &raw,
-            request: record.request.as_ref(),
+            request: record.request.as_deref(),
         };
         assert_eq!(
             record.wire_json().unwrap(),

@@ -4,6 +4,8 @@
 //! `http://127.0.0.1:12111/v1/…`) or a bare path: only the path and query matter, so the same
 //! handler serves in-process and over HTTP.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
@@ -35,7 +37,8 @@ impl Request<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
-    pub headers: Vec<(String, String)>,
+    /// Names are the sandbox's own, so borrowed: no allocation for them on every response.
+    pub headers: Vec<(Cow<'static, str>, String)>,
     pub body: String,
     pub bytes: Option<Vec<u8>>,
 }
@@ -51,9 +54,12 @@ impl Response {
     }
 
     pub(crate) fn json(status: u16, body: String) -> Response {
+        // Room for the `Request-Id` every response gets, and one more.
+        let mut headers = Vec::with_capacity(3);
+        headers.push((Cow::Borrowed("Content-Type"), "application/json".into()));
         Response {
             status,
-            headers: vec![("Content-Type".into(), "application/json".into())],
+            headers,
             body,
             bytes: None,
         }
@@ -67,14 +73,14 @@ impl Response {
         find_header(&self.headers, name)
     }
 
-    pub(crate) fn set_header(&mut self, name: &str, value: String) {
+    pub(crate) fn set_header(&mut self, name: &'static str, value: String) {
         match self
             .headers
             .iter_mut()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
         {
             Some(slot) => slot.1 = value,
-            None => self.headers.push((name.to_owned(), value)),
+            None => self.headers.push((Cow::Borrowed(name), value)),
         }
     }
 }
@@ -86,9 +92,15 @@ pub struct Target {
     pub query: Vec<(String, String)>,
 }
 
+/// Where `://` starts in `url`, if anywhere (`str::find` of a string pattern sets up a
+/// two-way searcher, which cost more than this walk over the few bytes of a scheme).
+pub(crate) fn scheme_end(url: &str) -> Option<usize> {
+    url.as_bytes().windows(3).position(|w| w == b"://")
+}
+
 impl Target {
     pub fn parse(url: &str) -> Result<Target, ApiError> {
-        let rest = match url.find("://") {
+        let rest = match scheme_end(url) {
             Some(scheme_end) => {
                 let after = &url[scheme_end + 3..];
                 match after.find(['/', '?', '#']) {
@@ -163,15 +175,13 @@ pub fn check_content_type(content_type: Option<&str>, body: &[u8]) -> Result<(),
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
-    let essence = given
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let json = essence == "application/json"
-        || (essence.contains('/') && essence.ends_with("+json"))
-        || essence == "text/plain";
+    let essence = given.split(';').next().unwrap_or("").trim();
+    let ends_with_json = essence.len() >= 5
+        && essence.is_char_boundary(essence.len() - 5)
+        && essence[essence.len() - 5..].eq_ignore_ascii_case("+json");
+    let json = essence.eq_ignore_ascii_case("application/json")
+        || (essence.contains('/') && ends_with_json)
+        || essence.eq_ignore_ascii_case("text/plain");
     if json {
         return Ok(());
     }

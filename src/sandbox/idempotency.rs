@@ -49,7 +49,11 @@ impl Record for IdempotencyRecord {
     }
     /// Never shown by the API; the kept response stands in.
     fn wire_json(&self) -> Result<String, ApiError> {
-        Ok(self.body.to_string())
+        Ok(String::from(&*self.body))
+    }
+
+    fn write_stored(&self, _wire: Option<&str>, out: &mut Vec<u8>) -> Result<(), ApiError> {
+        crate::sandbox::stored_json::idempotency_record(self, out)
     }
 }
 
@@ -76,7 +80,8 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     h.update([0]);
     h.update(body);
     let hex = to_hex(&h.finalize().into());
-    hex.iter().map(|&c| char::from(c)).collect()
+    // Hex digits: always UTF-8.
+    String::from_utf8(hex.to_vec()).unwrap_or_default()
 }
 
 /// What to do with a keyed request.

@@ -130,7 +130,14 @@ pub struct LedgerOp {
     pub op: Op,
 }
 
-stored_record!(LedgerOp, LedgerOp, ledger_ops, |this| key: &this.id, wire: this);
+stored_record!(LedgerOp, LedgerOp, ledger_ops, |this| key: &this.id, {
+    fn wire_json(&self) -> Result<String, ApiError> {
+        to_json(self)
+    }
+    fn write_stored(&self, _wire: Option<&str>, out: &mut Vec<u8>) -> Result<(), ApiError> {
+        crate::sandbox::stored_json::ledger_op(self, out)
+    }
+});
 
 /// A settlement error met while applying what the sandbox already validated: a broken
 /// invariant, reported as the API's 400 with the field prefixed by `prefix`.
@@ -214,27 +221,50 @@ pub fn apply(ctx: &mut Ctx, op: Op) -> Result<(), ApiError> {
     let happened = books.engine.take_events();
     let position = ctx.store.mode(ctx.mode).ledger_ops.len() + 1;
     ctx.insert(LedgerOp {
-        id: format!("op_{position:012}"),
+        id: op_id(position),
         op,
     });
     let now = ctx.now;
     for event in happened {
         // Each event happened at its own time (a window's close, a payout's date).
         ctx.now = event.created_at;
+        let event_type = event.event_type.into();
         let result = match &event.data {
             EventData::Settlement(s) => {
                 let json = to_json(&SettlementView::of(s, ctx.livemode()))?;
-                events::record(ctx, &event.event_type, json.into(), s.id.as_str(), None)
+                events::record(ctx, event_type, json.into(), s.id.as_str(), None)
             }
             EventData::Payout(p) => {
                 let json = to_json(&PayoutView::of(p, ctx.livemode()))?;
-                events::record(ctx, &event.event_type, json.into(), p.id.as_str(), None)
+                events::record(ctx, event_type, json.into(), p.id.as_str(), None)
             }
         };
         ctx.now = now;
         result?;
     }
     Ok(())
+}
+
+/// `op_` and `position` zero-padded to 12 digits (`format!("op_{position:012}")`, without the
+/// formatting machinery: one is made for every capture and refund).
+fn op_id(position: usize) -> String {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    let mut rest = position;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(23);
+    id.push_str("op_");
+    for &d in &digits[at.min(digits.len() - 12)..] {
+        id.push(char::from(d));
+    }
+    id
 }
 
 /// Records a capture, refund or dispute change on the books. A capture in a currency the
@@ -276,4 +306,23 @@ pub fn rebuild(store: &mut Store) -> Result<(), String> {
         store.mode_mut(mode).books = Some(Box::new(books));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn op_ids_are_zero_padded_positions() {
+        for position in [
+            0,
+            1,
+            9,
+            10,
+            123_456,
+            999_999_999_999,
+            1_000_000_000_000,
+            usize::MAX,
+        ] {
+            assert_eq!(super::op_id(position), format!("op_{position:012}"));
+        }
+    }
 }

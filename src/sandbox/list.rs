@@ -106,17 +106,17 @@ pub fn read_with(
     })
 }
 
-/// One page of the objects that `keep`, newest first, and whether there are more.
+/// One page of the objects that `keep`, newest first, with their sequence numbers, and
+/// whether there are more.
 pub fn page<'a, T: Record>(
     collection: &'a Collection<T>,
     query: &ListQuery,
     keep: impl Fn(&T) -> bool,
-) -> (Vec<&'a T>, bool) {
+) -> (Vec<(u64, &'a T)>, bool) {
     // One more than asked, to tell whether there are more.
-    let first = |items: &mut dyn Iterator<Item = (u64, &'a T)>| -> Vec<&'a T> {
+    let first = |items: &mut dyn Iterator<Item = (u64, &'a T)>| -> Vec<(u64, &'a T)> {
         items
-            .map(|(_, v)| v)
-            .filter(|v| keep(v))
+            .filter(|(_, v)| keep(v))
             .take(query.limit + 1)
             .collect()
     };
@@ -192,14 +192,14 @@ pub fn reply_views<T: Serialize>(
 /// serializing any object again).
 pub fn reply<T: Record>(
     collection: &Collection<T>,
-    page: &[&T],
+    page: &[(u64, &T)],
     has_more: bool,
     url: &str,
 ) -> Result<Reply, ApiError> {
     let mut parts = Vec::with_capacity(page.len());
-    for item in page {
+    for (seq, _) in page {
         let json = collection
-            .json(item.key())
+            .json_at(*seq)
             .unwrap_or_else(|| Err(ApiError::internal("a listed object has no slot")))?;
         parts.push(json);
     }

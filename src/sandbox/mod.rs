@@ -30,6 +30,7 @@ pub mod events;
 mod files;
 mod http;
 mod idempotency;
+mod json_out;
 pub mod ledger;
 pub mod list;
 mod outbox;
@@ -50,13 +51,16 @@ pub mod router;
 pub mod settlements;
 mod shared_json;
 pub mod store;
+mod stored_json;
 pub mod team;
 mod timefmt;
 pub mod timeline;
 #[cfg(test)]
 mod ts_types;
 pub mod webhook_endpoints;
+mod wire_json;
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -154,7 +158,7 @@ pub struct Sandbox {
 /// A failure with the headers that go with it (405's `Allow`, 429's `Retry-After`).
 struct Failure {
     error: ApiError,
-    headers: Vec<(String, String)>,
+    headers: Vec<(Cow<'static, str>, String)>,
 }
 
 impl From<ApiError> for Failure {
@@ -338,9 +342,7 @@ impl Sandbox {
         seed: [u8; SEED_BYTES],
     ) -> Outcome {
         let mut rng = RequestRandom::from_seed(seed);
-        let request_id = Id::generate(IdPrefix::Request, &mut rng)
-            .as_str()
-            .to_owned();
+        let request_id = Id::generate(IdPrefix::Request, &mut rng).into_string();
         self.store.touched.clear();
         let pending_batch = self.batch_seq + 1;
         let mut response =
@@ -414,7 +416,7 @@ impl Sandbox {
                 Miss::NotFound(e) => Failure::from(e),
                 Miss::MethodNotAllowed(e, allow) => Failure {
                     error: e,
-                    headers: vec![("Allow".into(), allow)],
+                    headers: vec![(Cow::Borrowed("Allow"), allow)],
                 },
             })?;
         let caller = match route.access {
@@ -424,7 +426,7 @@ impl Sandbox {
         self.limiter.check(&caller.secret, host_now).map_err(|e| {
             let headers = e
                 .retry_after
-                .map(|s| vec![("Retry-After".to_owned(), s.to_string())])
+                .map(|s| vec![(Cow::Borrowed("Retry-After"), s.to_string())])
                 .unwrap_or_default();
             Failure { error: e, headers }
         })?;
@@ -466,10 +468,10 @@ impl Sandbox {
             rng,
             caller,
             origin: origin_of(request.url),
-            request: Some(EventRequest {
+            request: Some(Rc::new(EventRequest {
                 id: request_id.to_owned(),
                 idempotency_key: idempotency_key.clone(),
-            }),
+            })),
             path,
         };
         clock::run_due(&mut ctx)?;
@@ -481,10 +483,10 @@ impl Sandbox {
                 if let Lookup::Replay(record) =
                     idempotency::lookup(ctx.store, mode, key, &fp, now, self.durable_seq)?
                 {
-                    let mut response = Response::json(record.status, record.body.to_string());
+                    let mut response = Response::json(record.status, String::from(&*record.body));
                     response
                         .headers
-                        .push(("Idempotent-Replayed".into(), "true".into()));
+                        .push((Cow::Borrowed("Idempotent-Replayed"), "true".into()));
                     return Ok(response);
                 }
                 Some(fp)
@@ -511,7 +513,8 @@ impl Sandbox {
                 });
             }
         }
-        let mut response = Response::json(status, body.to_string());
+        // `String::from(&str)` copies; `Rc<str>::to_string` would go through `Display`.
+        let mut response = Response::json(status, String::from(&*body));
         if let Some(file) = file {
             response.set_header("Content-Type", file.content_type.to_owned());
             response.bytes = Some(file.bytes);
@@ -523,7 +526,7 @@ impl Sandbox {
 /// The scheme and authority of a request URL (`https://sandbox.api.vinr.com`), or nothing
 /// for a bare path: links the API hands out point back where the request came.
 fn origin_of(url: &str) -> &str {
-    match url.find("://") {
+    match http::scheme_end(url) {
         Some(i) => {
             let rest = &url[i + 3..];
             let end = rest.find(['/', '?', '#']).map_or(url.len(), |j| i + 3 + j);

@@ -5,6 +5,7 @@
 //! of `"10"` is the number 10). Nested objects (`card`) keep their path in errors
 //! (`card.number`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -62,8 +63,14 @@ impl Params {
         })
     }
 
-    fn name(&self, key: &str) -> String {
-        format!("{}{key}", self.path)
+    /// The parameter's name in errors. Borrowed at the top level: handlers ask for it before
+    /// they know whether they need it.
+    fn name<'k>(&self, key: &'k str) -> Cow<'k, str> {
+        if self.path.is_empty() {
+            Cow::Borrowed(key)
+        } else {
+            Cow::Owned(format!("{}{key}", self.path))
+        }
     }
 
     fn invalid(&self, key: &str, message: impl Into<String>) -> ApiError {
@@ -226,7 +233,10 @@ impl Params {
         let name = self.name(key);
         match self.string(key, 80)? {
             None => Ok(None),
-            Some(s) => check_id(&name, &s, prefix).map(Some),
+            Some(s) => match Id::check_with_prefix(&s, prefix) {
+                Ok(()) => Ok(Some(s)),
+                Err(e) => Err(ApiError::invalid_param(&name, e.code(), e.to_string())),
+            },
         }
     }
 
@@ -356,8 +366,8 @@ impl Params {
 
 /// Checks that `value` is a well-formed id with `prefix`, for the parameter `param`.
 pub fn check_id(param: &str, value: &str, prefix: IdPrefix) -> Result<String, ApiError> {
-    Id::parse_with_prefix(value, prefix)
-        .map(|id| id.as_str().to_owned())
+    Id::check_with_prefix(value, prefix)
+        .map(|()| value.to_owned())
         .map_err(|e| ApiError::invalid_param(param, e.code(), e.to_string()))
 }
 

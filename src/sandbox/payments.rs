@@ -120,7 +120,18 @@ pub struct PaymentRecord {
     pub dispute_opens_at: Option<DateTime<Utc>>,
 }
 
-stored_record!(PaymentRecord, Payment, payments, |this| key: &this.payment.id, wire: &this.payment);
+stored_record!(PaymentRecord, Payment, payments, |this| key: &this.payment.id, {
+    fn wire_json(&self) -> Result<String, ApiError> {
+        crate::sandbox::wire_json::payment(&self.payment)
+    }
+    fn write_stored(
+        &self,
+        wire: Option<&str>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ApiError> {
+        crate::sandbox::stored_json::payment_record(self, wire, out)
+    }
+});
 
 fn unexpected_state(payment: &Payment, action: &str) -> ApiError {
     let status = serde_json::to_value(payment.status)
@@ -153,13 +164,13 @@ fn step(kind: TimelineKind, amount: Option<i64>, outcome: &str) -> Option<Step> 
 fn record_step(
     ctx: &mut Ctx,
     id: &str,
-    event_type: &str,
+    event_type: &'static str,
     step: Option<Step>,
 ) -> Result<(), ApiError> {
     let event_id = ctx.emit_stored::<PaymentRecord>(event_type, id, Some(id))?;
     if let Some(step) = step {
         let at = ctx.now;
-        ctx.modify::<PaymentRecord>(id)?
+        ctx.modify_unshown::<PaymentRecord>(id)?
             .timeline
             .push(TimelineEntry {
                 kind: step.kind,
@@ -277,7 +288,7 @@ fn authorize(ctx: &mut Ctx, id: &str) -> Result<(), ApiError> {
     if capture {
         // One step for both: the authorization's event is the completion's.
         capture_now(ctx, id, amount)?;
-        let r = ctx.modify::<PaymentRecord>(id)?;
+        let r = ctx.modify_unshown::<PaymentRecord>(id)?;
         if let Some(capture_step) = r.timeline.last().cloned() {
             let auth = TimelineEntry {
                 kind: TimelineKind::Authorization,
@@ -409,7 +420,7 @@ pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
         dispute_opens_at: None,
     });
     // First in the log, but its data is the payment as this call answers it (filled in below).
-    let created = events::record(ctx, "payment.created", "null".into(), &id, Some(&id))?;
+    let created = events::record(ctx, "payment.created".into(), "null".into(), &id, Some(&id))?;
     let outcome = match behaviour {
         Behaviour::Declines(code) => decline(ctx, &id, code),
         Behaviour::RequiresAuthentication => {
@@ -549,7 +560,7 @@ pub fn authenticate(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError
         )?;
     } else {
         authorize(ctx, &id)?;
-        let r = ctx.modify::<PaymentRecord>(&id)?;
+        let r = ctx.modify_unshown::<PaymentRecord>(&id)?;
         let event_id = r
             .timeline
             .last()

@@ -20,6 +20,7 @@ use crate::sandbox::deliveries::DeliveryRecord;
 use crate::sandbox::disputes::Dispute;
 use crate::sandbox::events::EventRecord;
 use crate::sandbox::idempotency::IdempotencyRecord;
+use crate::sandbox::json_out;
 use crate::sandbox::ledger::{self, LedgerOp};
 use crate::sandbox::payment_methods::PaymentMethodRecord;
 use crate::sandbox::payments::PaymentRecord;
@@ -89,57 +90,114 @@ fn mode_of(s: &str) -> Option<Mode> {
 }
 
 fn push_line<V: Serialize>(out: &mut Vec<u8>, key: &str, seq: Option<u64>, value: Option<&V>) {
-    // Our values always serialize; should one ever fail, its line is left out rather than
-    // writing half a record.
-    if let Ok(line) = serde_json::to_vec(&LineOut {
+    let start = out.len();
+    let line = LineOut {
         k: key,
         s: seq,
         v: value,
-    }) {
-        out.extend_from_slice(&line);
+    };
+    // Our values always serialize; should one ever fail, its line is left out rather than
+    // writing half a record.
+    if serde_json::to_writer(&mut *out, &line).is_ok() {
         out.push(b'\n');
+    } else {
+        out.truncate(start);
     }
 }
 
+/// The line of an object record, as [`push_line`] writes it, with the object written by its
+/// [`Record::write_stored`] (which splices in JSON the sandbox holds already).
 fn push_record<T: Record>(out: &mut Vec<u8>, store: &Store, mode: Mode, id: &str) {
     let collection = T::collection(store.mode(mode));
-    let key = format!("{}/{}/{id}", mode.as_str(), T::KIND.as_str());
-    push_line(out, &key, collection.seq_of(id), collection.get(id));
+    let start = out.len();
+    out.extend_from_slice(b"{\"k\":");
+    json_out::push_str_of(out, &[mode.as_str(), "/", T::KIND.as_str(), "/", id]);
+    let written = match collection.stored(id) {
+        Some((seq, value, wire)) => {
+            out.extend_from_slice(b",\"s\":");
+            json_out::push_uint(out, seq);
+            out.extend_from_slice(b",\"v\":");
+            value.write_stored(wire, out).is_ok()
+        }
+        None => {
+            out.extend_from_slice(b",\"v\":null");
+            true
+        }
+    };
+    if written {
+        out.extend_from_slice(b"}\n");
+    } else {
+        out.truncate(start);
+    }
 }
 
-fn push_touched(out: &mut Vec<u8>, store: &Store, touched: &Touched) {
-    match touched {
-        Touched::Account => {
-            let account = Account {
-                next_seq: store.next_seq,
-                ..store.account.clone()
-            };
-            push_line(out, "account", None, Some(&account));
+/// One line of a batch or snapshot. The order of the variants is the order of a batch: the
+/// account record comes first, as a restore needs it first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Line<'a> {
+    Account,
+    Clock(Mode),
+    Record(Mode, Kind, &'a str),
+}
+
+fn push_touched(out: &mut Vec<u8>, store: &Store, line: Line) {
+    match line {
+        Line::Account => {
+            let start = out.len();
+            out.extend_from_slice(b"{\"k\":\"account\",\"v\":");
+            if crate::sandbox::stored_json::account(&store.account, store.next_seq, out).is_ok() {
+                out.extend_from_slice(b"}\n");
+            } else {
+                out.truncate(start);
+            }
         }
-        Touched::Clock(mode) => {
+        Line::Clock(mode) => {
             let value = ClockRecord {
-                offset_ms: store.mode(*mode).clock_offset_ms,
+                offset_ms: store.mode(mode).clock_offset_ms,
             };
             push_line(out, &format!("{}/clock", mode.as_str()), None, Some(&value));
         }
-        Touched::Record(mode, kind, id) => {
-            for_record_type!(*kind, push_record(out, store, *mode, id))
+        Line::Record(mode, kind, id) => {
+            for_record_type!(kind, push_record(out, store, mode, id))
         }
     }
 }
 
-/// The batch of what the current request touched (each record once, in a fixed order).
+fn key_at<T: Record>(store: &Store, mode: Mode, seq: u64) -> Option<&str> {
+    T::collection(store.mode(mode)).key_at(seq)
+}
+
+/// The batch of what the current request touched (each record once, as it is now, in a fixed
+/// order: by mode, kind and id).
 pub fn batch(store: &mut Store) -> Option<Vec<u8>> {
     let mut touched = std::mem::take(&mut store.touched);
     if touched.is_empty() {
         return None;
     }
-    touched.sort();
-    touched.dedup();
-    let mut out = Vec::new();
-    for t in &touched {
-        push_touched(&mut out, store, t);
+    let store_now: &Store = store;
+    let mut lines: Vec<Line> = touched
+        .iter()
+        .filter_map(|t| match t {
+            Touched::Account => Some(Line::Account),
+            Touched::Clock(mode) => Some(Line::Clock(*mode)),
+            // An object no longer under its number was removed (or replaced) since, which
+            // left its own entry.
+            Touched::Record(mode, kind, seq) => {
+                let id = for_record_type!(*kind, key_at(store_now, *mode, *seq))?;
+                Some(Line::Record(*mode, *kind, id))
+            }
+            Touched::Removed(mode, kind, id) => Some(Line::Record(*mode, *kind, id)),
+        })
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    let mut out = Vec::with_capacity(4096);
+    for line in lines {
+        push_touched(&mut out, store_now, line);
     }
+    // The log's buffer serves the next request.
+    touched.clear();
+    store.touched = touched;
     Some(out)
 }
 
@@ -147,25 +205,25 @@ pub fn batch(store: &mut Store) -> Option<Vec<u8>> {
 /// sequence number.
 pub fn snapshot(store: &Store) -> Vec<u8> {
     let mut out = Vec::new();
-    push_touched(&mut out, store, &Touched::Account);
+    push_touched(&mut out, store, Line::Account);
     for mode in [Mode::Live, Mode::Test] {
-        push_touched(&mut out, store, &Touched::Clock(mode));
+        push_touched(&mut out, store, Line::Clock(mode));
     }
     for mode in [Mode::Live, Mode::Test] {
         for kind in Kind::ALL {
-            let ids: Vec<String> = for_record_type!(kind, ids(store, mode));
+            let ids: Vec<&str> = for_record_type!(kind, ids(store, mode));
             for id in ids {
-                push_touched(&mut out, store, &Touched::Record(mode, kind, id));
+                push_touched(&mut out, store, Line::Record(mode, kind, id));
             }
         }
     }
     out
 }
 
-fn ids<T: Record>(store: &Store, mode: Mode) -> Vec<String> {
+fn ids<T: Record>(store: &Store, mode: Mode) -> Vec<&str> {
     T::collection(store.mode(mode))
         .iter()
-        .map(|(_, v)| v.key().to_owned())
+        .map(|(_, v)| v.key())
         .collect()
 }
 

@@ -50,7 +50,7 @@ pub struct Refund {
     pub metadata: BTreeMap<String, String>,
 }
 
-stored_record!(Refund, Refund, refunds, |this| key: &this.id, wire: this);
+stored_record!(Refund, Refund, refunds, |this| key: &this.id, wire: itself by crate::sandbox::wire_json::refund);
 
 pub fn create(ctx: &mut Ctx, mut params: Params) -> Result<Reply, ApiError> {
     let payment_id = params.required_string("payment", 80)?;

@@ -7,7 +7,7 @@
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::ApiError;
+pub use crate::ids::IdHasher;
 use crate::keys::Mode;
 
 /// The kinds of stored records; the second part of a record key (`test/payment/pay_…`).
@@ -76,19 +77,80 @@ impl Kind {
 }
 
 /// A stored object: serializable for the change log, addressable by its id.
-pub trait Record: Serialize + DeserializeOwned + Sized {
+pub trait Record: Serialize + DeserializeOwned + Sized + 'static {
     const KIND: Kind;
     fn key(&self) -> &str;
     fn collection(mode: &ModeState) -> &Collection<Self>;
     fn collection_mut(mode: &mut ModeState) -> &mut Collection<Self>;
     /// The object as the API shows it, as JSON (the record may hold more than the wire shows).
     fn wire_json(&self) -> Result<String, ApiError>;
+
+    /// Appends the record as the change log stores it: its serde JSON, byte for byte. `wire`
+    /// is the wire JSON cached for this version, if any, which a record whose stored form
+    /// contains its wire form splices in instead of serializing it a second time.
+    fn write_stored(&self, wire: Option<&str>, out: &mut Vec<u8>) -> Result<(), ApiError> {
+        let _ = wire;
+        crate::sandbox::stored_json::push_value(out, self)
+    }
 }
 
 /// Implements [`Record`] for a type kept in `ModeState::$field`, whose id is `$key` and which
 /// the API shows as `$wire` (both expressions of `$this`).
 macro_rules! stored_record {
+    // The stored form is the wire form, which `$writer` writes (a `fn(&Self) ->
+    // Result<String, ApiError>`, faster than serde): a batch writes the cached wire JSON.
+    ($ty:ty, $kind:ident, $field:ident, |$this:ident| key: $key:expr, wire: itself by $writer:path) => {
+        $crate::sandbox::store::stored_record!(@impl $ty, $kind, $field, |$this| key: $key, {
+            fn wire_json(&self) -> Result<String, $crate::error::ApiError> {
+                $writer(self)
+            }
+            fn write_stored(
+                &self,
+                wire: Option<&str>,
+                out: &mut Vec<u8>,
+            ) -> Result<(), $crate::error::ApiError> {
+                match wire {
+                    Some(json) => out.extend_from_slice(json.as_bytes()),
+                    None => out.extend_from_slice($writer(self)?.as_bytes()),
+                }
+                Ok(())
+            }
+        });
+    };
+    // The stored form is the wire form, serialized by serde: a batch writes the cached wire JSON.
+    ($ty:ty, $kind:ident, $field:ident, |$this:ident| key: $key:expr, wire: itself) => {
+        $crate::sandbox::store::stored_record!(@impl $ty, $kind, $field, |$this| key: $key, {
+            fn wire_json(&self) -> Result<String, $crate::error::ApiError> {
+                $crate::sandbox::context::to_json(self)
+            }
+            fn write_stored(
+                &self,
+                wire: Option<&str>,
+                out: &mut Vec<u8>,
+            ) -> Result<(), $crate::error::ApiError> {
+                match wire {
+                    Some(json) => {
+                        out.extend_from_slice(json.as_bytes());
+                        Ok(())
+                    }
+                    None => $crate::sandbox::stored_json::push_value(out, self),
+                }
+            }
+        });
+    };
     ($ty:ty, $kind:ident, $field:ident, |$this:ident| key: $key:expr, wire: $wire:expr) => {
+        $crate::sandbox::store::stored_record!(@impl $ty, $kind, $field, |$this| key: $key, {
+            fn wire_json(&self) -> Result<String, $crate::error::ApiError> {
+                let $this = self;
+                $crate::sandbox::context::to_json($wire)
+            }
+        });
+    };
+    // The type writes its JSON itself: `wire_json`, and `write_stored` if not serde's.
+    ($ty:ty, $kind:ident, $field:ident, |$this:ident| key: $key:expr, { $($items:item)* }) => {
+        $crate::sandbox::store::stored_record!(@impl $ty, $kind, $field, |$this| key: $key, { $($items)* });
+    };
+    (@impl $ty:ty, $kind:ident, $field:ident, |$this:ident| key: $key:expr, { $($items:item)* }) => {
         impl $crate::sandbox::store::Record for $ty {
             const KIND: $crate::sandbox::store::Kind = $crate::sandbox::store::Kind::$kind;
             fn key(&self) -> &str {
@@ -105,10 +167,7 @@ macro_rules! stored_record {
             ) -> &mut $crate::sandbox::store::Collection<Self> {
                 &mut mode.$field
             }
-            fn wire_json(&self) -> Result<String, $crate::error::ApiError> {
-                let $this = self;
-                $crate::sandbox::context::to_json($wire)
-            }
+            $($items)*
         }
     };
 }
@@ -139,30 +198,6 @@ impl<T> Default for Collection<T> {
     }
 }
 
-/// A multiply-rotate hash (FxHash's) for the id indexes: ids are random already, so SipHash's
-/// keyed defence against chosen keys buys nothing here, and it cost about 5% of a request.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 impl<T: Record> Collection<T> {
     pub fn get(&self, id: &str) -> Option<&T> {
         self.index
@@ -173,7 +208,12 @@ impl<T: Record> Collection<T> {
 
     /// The wire JSON of the object `id`, made once per version.
     pub fn json(&self, id: &str) -> Option<Result<Rc<str>, ApiError>> {
-        let slot = self.index.get(id).and_then(|seq| self.by_seq.get(seq))?;
+        self.json_at(*self.index.get(id)?)
+    }
+
+    /// [`Collection::json`] of the object numbered `seq` (as lists walk them).
+    pub fn json_at(&self, seq: u64) -> Option<Result<Rc<str>, ApiError>> {
+        let slot = self.by_seq.get(&seq)?;
         if let Some(json) = slot.json.get() {
             return Some(Ok(json.clone()));
         }
@@ -183,6 +223,19 @@ impl<T: Record> Collection<T> {
             let _ = slot.json.set(json.clone());
             json
         }))
+    }
+
+    /// The object `id` with its sequence number and its wire JSON if cached: what a change
+    /// record is written from (see [`Record::write_stored`]).
+    pub(crate) fn stored(&self, id: &str) -> Option<(u64, &T, Option<&str>)> {
+        let seq = *self.index.get(id)?;
+        let slot = self.by_seq.get(&seq)?;
+        Some((seq, &slot.value, slot.json.get().map(|j| &**j)))
+    }
+
+    /// The id of the object numbered `seq`.
+    pub fn key_at(&self, seq: u64) -> Option<&str> {
+        self.by_seq.get(&seq).map(|slot| slot.value.key())
     }
 
     pub fn seq_of(&self, id: &str) -> Option<u64> {
@@ -232,12 +285,15 @@ impl<T: Record> Collection<T> {
         );
     }
 
-    /// The object to change; its cached JSON is dropped, as it describes the old version.
-    fn get_mut(&mut self, id: &str) -> Option<&mut T> {
-        let seq = self.index.get(id)?;
-        let slot = self.by_seq.get_mut(seq)?;
-        slot.json.take();
-        Some(&mut slot.value)
+    /// The object to change; its cached JSON is dropped, as it describes the old version,
+    /// unless `shown` is false: the change is to what the wire JSON leaves out.
+    fn get_mut(&mut self, id: &str, shown: bool) -> Option<(u64, &mut T)> {
+        let seq = *self.index.get(id)?;
+        let slot = self.by_seq.get_mut(&seq)?;
+        if shown {
+            slot.json.take();
+        }
+        Some((seq, &mut slot.value))
     }
 
     pub(crate) fn remove(&mut self, id: &str) -> Option<T> {
@@ -301,13 +357,16 @@ pub struct ModeState {
     pub last_now: Option<DateTime<Utc>>,
 }
 
-/// A record that changed during the current request. The order of the variants is the
-/// order of a batch: the account record comes first, as a restore needs it first.
+/// A record that changed during the current request (`records::batch` orders them).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Touched {
     Account,
     Clock(Mode),
-    Record(Mode, Kind, String),
+    /// An object inserted or changed, by its sequence number: its id is read when a batch is
+    /// written, and never copied when none is (every request touches several).
+    Record(Mode, Kind, u64),
+    /// An object removed, by its id.
+    Removed(Mode, Kind, String),
 }
 
 /// The persistent state of the sandbox, plus the log of what the current request touched.
@@ -367,32 +426,38 @@ impl Store {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.touched.push(Touched::Account);
-        self.touched
-            .push(Touched::Record(mode, T::KIND, value.key().to_owned()));
+        self.touched.push(Touched::Record(mode, T::KIND, seq));
         T::collection_mut(self.mode_mut(mode)).put(seq, value);
         seq
     }
 
     /// The object to change in place; the change is recorded.
     pub fn modify<T: Record>(&mut self, mode: Mode, id: &str) -> Option<&mut T> {
+        self.modify_as::<T>(mode, id, true)
+    }
+
+    /// [`Store::modify`] for a change to what the wire JSON does not show (a payment's
+    /// timeline): the JSON made for the responses and events stays valid, and is not made again.
+    pub fn modify_unshown<T: Record>(&mut self, mode: Mode, id: &str) -> Option<&mut T> {
+        self.modify_as::<T>(mode, id, false)
+    }
+
+    fn modify_as<T: Record>(&mut self, mode: Mode, id: &str, shown: bool) -> Option<&mut T> {
         // The fields by name, so that the collection and the touched log borrow apart.
         let state = match mode {
             Mode::Live => &mut self.live,
             Mode::Test => &mut self.test,
         };
-        let found = T::collection_mut(state).get_mut(id);
-        if found.is_some() {
-            self.touched
-                .push(Touched::Record(mode, T::KIND, id.to_owned()));
-        }
-        found
+        let (seq, found) = T::collection_mut(state).get_mut(id, shown)?;
+        self.touched.push(Touched::Record(mode, T::KIND, seq));
+        Some(found)
     }
 
     pub fn remove<T: Record>(&mut self, mode: Mode, id: &str) -> Option<T> {
         let removed = T::collection_mut(self.mode_mut(mode)).remove(id);
         if removed.is_some() {
             self.touched
-                .push(Touched::Record(mode, T::KIND, id.to_owned()));
+                .push(Touched::Removed(mode, T::KIND, id.to_owned()));
         }
         removed
     }

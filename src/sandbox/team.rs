@@ -35,7 +35,7 @@ pub struct TeamMember {
     pub created_at: DateTime<Utc>,
 }
 
-stored_record!(TeamMember, Member, members, |this| key: &this.id, wire: this);
+stored_record!(TeamMember, Member, members, |this| key: &this.id, wire: itself);
 
 /// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces.
 pub fn check_email(param: &str, email: &str) -> Result<String, ApiError> {

@@ -44,7 +44,9 @@ pub struct TimelineEntry {
 
 /// Adds a timeline step for an event recorded elsewhere (refunds, disputes).
 pub fn add_timeline(ctx: &mut Ctx, payment: &str, entry: TimelineEntry) -> Result<(), ApiError> {
-    ctx.modify::<PaymentRecord>(payment)?.timeline.push(entry);
+    ctx.modify_unshown::<PaymentRecord>(payment)?
+        .timeline
+        .push(entry);
     Ok(())
 }
 

@@ -12,7 +12,8 @@
 //!   its creation if later) the payout is paid, or fails when the bank details are stale;
 //! - at equal instants the window closes first, then the payouts due are processed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
@@ -26,7 +27,7 @@ use super::payout_calendar::PayoutCalendar;
 use super::reserve::ReserveLedger;
 use crate::currency::Currency;
 use crate::host::RandomSource;
-use crate::ids::{Id, IdPrefix};
+use crate::ids::{Id, IdHasher, IdPrefix};
 use crate::money::{Money, Rounding};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,9 +74,11 @@ pub struct Engine {
     pub(super) fx: FxTable,
     pub(super) livemode: bool,
     pub(super) clock: DateTime<Utc>,
-    pub(super) payments: BTreeMap<Id, PaymentRecord>,
-    pub(super) refunds: BTreeMap<Id, Id>,
-    pub(super) disputes: BTreeMap<Id, DisputeRecord>,
+    /// Looked up by id, never walked: hashed, since every capture, refund and dispute looks
+    /// one up (a tree of string keys cost more, and more as it grew).
+    pub(super) payments: IdMap<PaymentRecord>,
+    pub(super) refunds: IdMap<Id>,
+    pub(super) disputes: IdMap<DisputeRecord>,
     pub(super) pending: Vec<Pending>,
     pub(super) ledger: Vec<BalanceEntry>,
     pub(super) balances: BTreeMap<Currency, Balance>,
@@ -94,6 +97,8 @@ pub struct Engine {
     pub(super) window_floor: Option<NaiveDate>,
 }
 
+pub(super) type IdMap<V> = HashMap<Id, V, BuildHasherDefault<IdHasher>>;
+
 pub(super) fn midnight(date: NaiveDate) -> DateTime<Utc> {
     date.and_time(NaiveTime::MIN).and_utc()
 }
@@ -108,9 +113,9 @@ impl Engine {
             fx: FxTable::new(),
             livemode: false,
             clock: start,
-            payments: BTreeMap::new(),
-            refunds: BTreeMap::new(),
-            disputes: BTreeMap::new(),
+            payments: IdMap::default(),
+            refunds: IdMap::default(),
+            disputes: IdMap::default(),
             pending: Vec::new(),
             ledger: Vec::new(),
             balances: BTreeMap::new(),

@@ -5,9 +5,8 @@
 //! earlier than the engine's clock, ids have the right prefix and are not reused.
 
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
 
-use super::engine::{DisputeOutcome, DisputeRecord, Engine, PaymentRecord, Pending};
+use super::engine::{DisputeOutcome, DisputeRecord, Engine, IdMap, PaymentRecord, Pending};
 use super::entry::{BalanceEntry, EntryType};
 use super::error::{neg, SettlementError};
 use super::objects::{Event, EventData, PayoutStatus};
@@ -43,11 +42,7 @@ impl Engine {
     }
 
     /// Parses the id of a new object and refuses one already recorded in `existing`.
-    fn new_id<V>(
-        existing: &BTreeMap<Id, V>,
-        s: &str,
-        prefix: IdPrefix,
-    ) -> Result<Id, SettlementError> {
+    fn new_id<V>(existing: &IdMap<V>, s: &str, prefix: IdPrefix) -> Result<Id, SettlementError> {
         let id = Self::parse_id(s, prefix, "id")?;
         if existing.contains_key(&id) {
             return Err(SettlementError::DuplicateId {
