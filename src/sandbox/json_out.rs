@@ -166,22 +166,20 @@ impl<'a> Obj<'a> {
 
     /// A string map (metadata), keys in order, as serde writes a `BTreeMap`.
     pub fn str_map(&mut self, key: &str, map: &BTreeMap<String, String>) -> &mut Self {
-        let out = self.key(key);
-        out.push(b'{');
-        for (i, (k, v)) in map.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            push_str(out, k);
-            out.push(b':');
-            push_str(out, v);
-        }
-        out.push(b'}');
-        self
+        self.map(key, map, |out, v| push_str(out, v))
     }
 
     /// A map of integers (a customer's volume per currency).
     pub fn int_map(&mut self, key: &str, map: &BTreeMap<String, i64>) -> &mut Self {
+        self.map(key, map, |out, v| push_int(out, *v))
+    }
+
+    fn map<V>(
+        &mut self,
+        key: &str,
+        map: &BTreeMap<String, V>,
+        push_value: impl Fn(&mut Vec<u8>, &V),
+    ) -> &mut Self {
         let out = self.key(key);
         out.push(b'{');
         for (i, (k, v)) in map.iter().enumerate() {
@@ -190,7 +188,7 @@ impl<'a> Obj<'a> {
             }
             push_str(out, k);
             out.push(b':');
-            push_int(out, *v);
+            push_value(out, v);
         }
         out.push(b'}');
         self

@@ -22,6 +22,7 @@ use crate::keys::Mode;
 use crate::sandbox::account_settings::{AccountSettings, SETTINGS_KEY};
 use crate::sandbox::context::{to_json, Ctx};
 use crate::sandbox::events;
+use crate::sandbox::json_out;
 use crate::sandbox::payouts::PayoutView;
 use crate::sandbox::settlements::SettlementView;
 use crate::sandbox::store::{stored_record, Store};
@@ -248,22 +249,14 @@ pub fn apply(ctx: &mut Ctx, op: Op) -> Result<(), ApiError> {
 /// `op_` and `position` zero-padded to 12 digits (`format!("op_{position:012}")`, without the
 /// formatting machinery: one is made for every capture and refund).
 fn op_id(position: usize) -> String {
-    let mut digits = [b'0'; 20];
-    let mut at = digits.len();
-    let mut rest = position;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut id = String::with_capacity(23);
+    let mut digits = Vec::with_capacity(20);
+    json_out::push_uint(&mut digits, position as u64);
+    let mut id = String::with_capacity(3 + digits.len().max(12));
     id.push_str("op_");
-    for &d in &digits[at.min(digits.len() - 12)..] {
-        id.push(char::from(d));
+    for _ in digits.len()..12 {
+        id.push('0');
     }
+    id.extend(digits.into_iter().map(char::from));
     id
 }
 

@@ -131,11 +131,8 @@ export class Journal {
     // One compaction waiting is enough: a second would store a newer state right after it.
     if (this.#waiting.some((q) => q.kind === 'compact')) return;
     const item: Queued = { kind: 'compact', snapshot: snapshot() };
-    if (storage.ordered === true) {
-      // Ordered like an append: the adapter stores it after every batch handed over so far.
-      this.#track(Promise.resolve(storage.compact(item.snapshot)).then(noop, noop));
-      return;
-    }
+    // An ordered adapter's batches never count as in flight: it gets the compaction at once,
+    // and stores it after every batch handed over so far, as it promises.
     if (this.#inFlight) this.#waiting.push(item);
     else this.#start([item]);
   }
@@ -160,21 +157,22 @@ export class Journal {
         throw this.#failure === undefined ? this.#fail(index, e) : this.#after(this.#failure);
       },
     );
-    this.#track(stored.then(noop, noop));
+    const settled = stored.then(noop, noop);
+    this.#outstanding++;
+    this.#lastAppend = settled;
+    void settled.then(() => {
+      this.#outstanding--;
+      this.#wakeIdle();
+    });
     return stored;
   }
 
-  /** Counts an ordered adapter's call until it settles (`done` never rejects). */
-  #track(done: Promise<void>): void {
-    this.#outstanding++;
-    this.#lastAppend = done;
-    void done.then(() => {
-      if (--this.#outstanding === 0 && !this.#inFlight) {
-        const idle = this.#idle;
-        this.#idle = [];
-        for (const resolve of idle) resolve();
-      }
-    });
+  /** Resolves the `settled()` callers once nothing is in flight or waiting. */
+  #wakeIdle(): void {
+    if (this.busy || this.#waiting.length > 0) return;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
   }
 
   #enqueue(make: (settle: Settle) => Queued): Promise<void> {
@@ -255,11 +253,7 @@ export class Journal {
       this.#start(group);
       return;
     }
-    if (!this.#inFlight) {
-      const idle = this.#idle;
-      this.#idle = [];
-      for (const resolve of idle) resolve();
-    }
+    this.#wakeIdle();
   }
 
   #settleBarrier(item: { index: number; settle: Settle }): void {

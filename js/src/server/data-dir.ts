@@ -52,35 +52,20 @@ export function readDataDirectory(dir: string, sync: boolean, parents: readonly 
   removeQuietly(logPath + TMP);
   removeQuietly(snapshotPath + TMP);
 
-  const snapshotFile = readIfPresent(snapshotPath);
-  const { generation, snapshot } =
-    snapshotFile === undefined ? { generation: 0, snapshot: undefined } : decodeSnapshotFile(snapshotFile, snapshotPath);
-  const snapshotName = snapshotFile === undefined ? `${snapshotPath} is missing` : `${snapshotPath} is generation ${generation}`;
+  const { generation, snapshot } = readSnapshot(snapshotPath);
 
   let oldFile = readIfPresent(oldPath);
-  if (oldFile !== undefined) {
-    const oldGeneration = readFileHeader(oldFile, 'log', oldPath);
-    if (oldGeneration < generation) {
-      // The compaction finished (its snapshot holds this log) but did not get to delete it.
-      removeQuietly(oldPath);
-      if (sync) syncDirectory(dir);
-      oldFile = undefined;
-    } else if (oldGeneration > generation) {
-      throw corrupt(oldPath, 0, `the log follows snapshot generation ${oldGeneration}, but ${snapshotName}: the state it starts from is lost`);
-    }
+  if (oldFile !== undefined && readFileHeader(oldFile, 'log', oldPath) < generation) {
+    // The compaction finished (its snapshot holds this log) but did not get to delete it.
+    removeQuietly(oldPath);
+    if (sync) syncDirectory(dir);
+    oldFile = undefined;
   }
-  const batches: Uint8Array[] = [];
-  if (oldFile !== undefined) {
-    const scan = scanLog(oldFile, oldPath);
-    // Every frame of an old log was acknowledged before the log was rotated: damage anywhere in
-    // it is lost data, never an unfinished write.
-    if (scan.damage !== undefined) throw corrupt(oldPath, scan.end, `${scan.damage}, in a log whose every frame was acknowledged`);
-    batches.push(...scan.batches);
-  }
+  const batches = oldFile === undefined ? [] : oldLogBatches(oldFile, oldPath, generation, snapshotPath);
   const logGeneration = oldFile === undefined ? generation : generation + 1;
 
   const logFile = readIfPresent(logPath);
-  if (logFile === undefined && snapshotFile !== undefined && oldFile === undefined) {
+  if (logFile === undefined && snapshot !== undefined && oldFile === undefined) {
     // Never left by a crash (a log is only ever replaced by rename): someone removed it, and
     // the changes since the snapshot with it. Starting from the snapshot alone would hide that.
     throw new VinrStorageError(`${snapshotPath} is there but ${logPath} is missing: the changes after the snapshot are lost`, {
@@ -89,7 +74,7 @@ export function readDataDirectory(dir: string, sync: boolean, parents: readonly 
   }
   const found = logFile === undefined ? -1 : readFileHeader(logFile, 'log', logPath);
   if (found > logGeneration) {
-    throw corrupt(logPath, 0, `the log follows snapshot generation ${found}, but ${snapshotName}: the state the log starts from is lost`);
+    throw corrupt(logPath, 0, `the log follows snapshot generation ${found}, but ${describeSnapshot(snapshotPath, generation)}: the state the log starts from is lost`);
   }
   if (logFile === undefined || found < logGeneration) {
     if (logFile !== undefined && oldFile !== undefined) {
@@ -107,6 +92,32 @@ export function readDataDirectory(dir: string, sync: boolean, parents: readonly 
   if (scan.end < logFile.length) truncateFile(logPath, scan.end, sync);
   batches.push(...scan.batches);
   return { generation, snapshot, batches, oldLog: oldFile !== undefined, logBytes: scan.end, truncatedBytes: logFile.length - scan.end };
+}
+
+/** The snapshot file's state and generation; generation 0 and no state when there is none. */
+export function readSnapshot(path: string): { generation: number; snapshot: Uint8Array | undefined } {
+  const file = readIfPresent(path);
+  return file === undefined ? { generation: 0, snapshot: undefined } : decodeSnapshotFile(file, path);
+}
+
+/** How an error names the snapshot: there is none at generation 0 (a compaction writes 1 and up). */
+function describeSnapshot(path: string, generation: number): string {
+  return generation === 0 ? `${path} is missing` : `${path} is generation ${generation}`;
+}
+
+/**
+ * The batches of the old log `file`, which must follow the snapshot of `generation`. Every frame
+ * of it was acknowledged before the log was rotated, so damage anywhere in it is lost data,
+ * never an unfinished write: `storage_corrupt`, like a generation that does not follow.
+ */
+export function oldLogBatches(file: Uint8Array, path: string, generation: number, snapshotPath: string): Uint8Array[] {
+  const found = readFileHeader(file, 'log', path);
+  if (found !== generation) {
+    throw corrupt(path, 0, `the log follows snapshot generation ${found}, but ${describeSnapshot(snapshotPath, generation)}: the state it starts from is lost`);
+  }
+  const scan = scanLog(file, path);
+  if (scan.damage !== undefined) throw corrupt(path, scan.end, `${scan.damage}, in a log whose every frame was acknowledged`);
+  return scan.batches;
 }
 
 /** The file's bytes as a plain Uint8Array (the batches handed out are views into it), or undefined. */

@@ -22,20 +22,30 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
  */
 export function replaceFile(path: string, bytes: Uint8Array, sync: boolean): void {
   const tmp = path + TMP;
+  writeFileSynced(tmp, bytes, sync);
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeAll(fd, bytes);
-      if (sync) fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
     renameSync(tmp, path);
   } catch (e) {
     removeQuietly(tmp);
     throw e;
   }
   if (sync) syncDirectory(dirname(path));
+}
+
+/** Writes `bytes` as the whole of a new file at `path`, synced; on failure the file is removed. */
+export function writeFileSynced(path: string, bytes: Uint8Array, sync: boolean): void {
+  try {
+    const fd = openSync(path, 'w');
+    try {
+      writeAll(fd, bytes);
+      if (sync) fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    removeQuietly(path);
+    throw e;
+  }
 }
 
 /** Cuts `path` to `size` bytes, synced. */

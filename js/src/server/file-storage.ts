@@ -325,7 +325,7 @@ class FileStorageImpl implements FileStorage {
     const group = this.#group;
     if (group === undefined) return;
     this.#group = undefined;
-    this.#writer.append([group.frame.take()]).then(
+    this.#writer.append(group.frame.take()).then(
       () => {
         this.#bytesAhead -= group.bytes;
         this.#logBytes += group.bytes;

@@ -107,25 +107,12 @@ export function decodeSnapshotFile(file: Uint8Array, path: string): { generation
   return { generation, snapshot: file.subarray(SNAPSHOT_PREFIX_BYTES) };
 }
 
-/** One frame holding `batches`, in order: what one append or appendMany writes. */
-export function encodeFrame(batches: readonly Uint8Array[]): Buffer {
-  return sealFrame(unsealedFrame(batches));
-}
-
 /**
- * A frame holding `batches` with its header left blank: the log writer's thread seals it
- * (`sealFrame`), so that checksumming the bytes is not the serving thread's work.
- */
-export function unsealedFrame(batches: readonly Uint8Array[]): Buffer {
-  const builder = new FrameBuilder();
-  for (const batch of batches) builder.add(batch);
-  return builder.take();
-}
-
-/**
- * Collects batches into one unsealed frame, in a buffer that grows by doubling: one allocation
- * for a whole group commit, not one per batch (each is memory outside V8's heap, and enough of
- * those make V8 collect garbage more often, a pause every request in flight waits out).
+ * Collects batches into one frame with its header left blank: the log writer's thread seals it
+ * (`sealFrame`), so that checksumming is not the serving thread's work. The buffer grows by
+ * doubling: one allocation for a whole group commit, not one per batch (each is memory outside
+ * V8's heap, and enough of those make V8 collect garbage more often, a pause every request in
+ * flight waits out).
  */
 export class FrameBuilder {
   #frame = Buffer.allocUnsafeSlow(FRAME_BUILDER_START);
@@ -154,7 +141,7 @@ export class FrameBuilder {
 /** Room for a turn's worth of typical batches (a few KB each) before the first doubling. */
 const FRAME_BUILDER_START = 64 * 1024;
 
-/** Writes the header of the frame `unsealedFrame` made: the body's length and checksum, and the header's. */
+/** Writes the header of a frame `FrameBuilder` made: the body's length and checksum, and the header's. */
 export function sealFrame(frame: Buffer): Buffer {
   frame.writeUInt32LE(frame.length - FRAME_HEADER_BYTES, 0);
   frame.writeUInt32LE(crc32c(frame, FRAME_HEADER_BYTES), 4);

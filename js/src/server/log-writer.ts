@@ -59,13 +59,13 @@ export class LogWriter {
   }
 
   /**
-   * Appends `frames` (each `unsealedFrame`'s) as one frame, synced; their buffers move to the
-   * writer. The writer joins them with any other append queued behind the sync in flight.
+   * Appends `frame` (a `FrameBuilder`'s), synced; its buffer moves to the writer, which joins it
+   * with any other append queued behind the sync in flight.
    */
-  append(frames: Buffer[]): Promise<unknown> {
-    // Only buffers of their own move (FrameBuilder's); a view into Node's shared pool is copied.
-    const transfer = frames.flatMap((f) => (f.byteOffset === 0 && f.buffer.byteLength >= POOLED_BELOW ? [f.buffer as ArrayBuffer] : []));
-    return this.#post({ op: 'append', frames }, false, transfer);
+  append(frame: Buffer): Promise<unknown> {
+    // Only a buffer of its own moves (FrameBuilder's); a view into Node's shared pool is copied.
+    const transfer = frame.byteOffset === 0 && frame.buffer.byteLength >= POOLED_BELOW ? [frame.buffer as ArrayBuffer] : [];
+    return this.#post({ op: 'append', frame }, false, transfer);
   }
 
   /** Renames the log to the old log and starts an empty one, for the compactor. */
@@ -96,7 +96,7 @@ export class LogWriter {
     if (pending.length === 0) this.#worker?.unref();
   }
 
-  #post(request: { op: 'load' } | { op: 'append'; frames: Buffer[] } | { op: 'rotate' } | { op: 'close' }, carriesData: boolean, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
+  #post(request: { op: 'load' } | { op: 'append'; frame: Buffer } | { op: 'rotate' } | { op: 'close' }, carriesData: boolean, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
     let worker: Worker;
     try {
       worker = this.#worker ?? this.#start();

@@ -16,9 +16,9 @@ import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { messageOf, VinrError } from '../errors.js';
-import { LOG, OLD_LOG, readDataDirectory, readIfPresent, SNAPSHOT, type DataDirectory } from './data-dir.js';
-import { removeQuietly, replaceFile, syncDirectory, TMP, writeAll } from './durable-fs.js';
-import { corrupt, decodeSnapshotFile, encodeFileHeader, encodeSnapshotFile, FILE_HEADER_BYTES, FRAME_HEADER_BYTES, readFileHeader, scanLog, sealFrame } from './log-format.js';
+import { LOG, OLD_LOG, oldLogBatches, readDataDirectory, readIfPresent, readSnapshot, SNAPSHOT, type DataDirectory } from './data-dir.js';
+import { replaceFile, syncDirectory, TMP, writeAll, writeFileSynced } from './durable-fs.js';
+import { encodeFileHeader, encodeSnapshotFile, FILE_HEADER_BYTES, FRAME_HEADER_BYTES, sealFrame } from './log-format.js';
 
 /** Why an operation failed: a `VinrStorageError`'s code and message, or an I/O error's message (no code). */
 export interface StorageFailure {
@@ -36,7 +36,7 @@ export interface WriterData {
   status: SharedArrayBuffer;
 }
 
-export type WriterRequest = { seq: number } & ({ op: 'load' } | { op: 'append'; frames: Uint8Array[] } | { op: 'rotate' } | { op: 'close' });
+export type WriterRequest = { seq: number } & ({ op: 'load' } | { op: 'append'; frame: Uint8Array } | { op: 'rotate' } | { op: 'close' });
 type AppendRequest = Extract<WriterRequest, { op: 'append' }>;
 
 /** The outcome of every request up to `seq` not answered yet (a group of appends is answered once). */
@@ -86,7 +86,7 @@ export function runLogWriter(port: MessagePort, data: WriterData): void {
    */
   const appendAll = (requests: AppendRequest[]): void => {
     const log = opened(`could not append to ${logPath}`);
-    const frame = sealFrame(joinFrames(requests.flatMap((r) => r.frames)));
+    const frame = sealFrame(joinFrames(requests.map((r) => r.frame)));
     try {
       writeAll(log, frame);
       if (data.sync) fdatasyncSync(log);
@@ -206,7 +206,7 @@ function joinLines(batches: Uint8Array[]): Buffer {
   return joined;
 }
 
-/** One unsealed frame holding the bodies of `frames` (each `unsealedFrame`'s), in order. */
+/** One unsealed frame holding the bodies of `frames` (each a `FrameBuilder`'s), in order. */
 function joinFrames(frames: Uint8Array[]): Buffer {
   const first = frames[0] as Uint8Array;
   if (frames.length === 1) return Buffer.from(first.buffer, first.byteOffset, first.byteLength);
@@ -239,14 +239,8 @@ export function runCompactor(
     const { generation, snapshot } = readSnapshot(snapshotPath);
     const oldFile = readIfPresent(oldPath);
     if (oldFile === undefined) throw new Error(`${oldPath}, the log to compact, is missing`);
-    const oldGeneration = readFileHeader(oldFile, 'log', oldPath);
-    if (oldGeneration !== generation) {
-      throw corrupt(oldPath, 0, `the log being compacted follows snapshot generation ${oldGeneration}, but ${snapshotPath} is generation ${generation}`);
-    }
-    const scan = scanLog(oldFile, oldPath);
-    if (scan.damage !== undefined) throw corrupt(oldPath, scan.end, `${scan.damage}, in a log whose every frame was acknowledged`);
     // One buffer into the engine, not one per batch: a copy each, and an allocation each.
-    const next = compact(snapshot, joinLines(scan.batches));
+    const next = compact(snapshot, joinLines(oldLogBatches(oldFile, oldPath, generation, snapshotPath)));
     replaceFile(snapshotPath, encodeSnapshotFile(generation + 1, next), data.sync);
     // From here the snapshot holds the old log: a crash before the unlink leaves a log that the
     // next load recognises by its generation and deletes.
@@ -272,24 +266,6 @@ function yieldTheCores(): void {
   } catch {
     // Not allowed (a sandboxed process): compact at normal priority.
   }
-}
-
-function readSnapshot(path: string): { generation: number; snapshot: Uint8Array | undefined } {
-  const file = readIfPresent(path);
-  return file === undefined ? { generation: 0, snapshot: undefined } : decodeSnapshotFile(file, path);
-}
-
-function writeFileSynced(path: string, bytes: Uint8Array, sync: boolean): void {
-  const fd = openSync(path, 'w');
-  try {
-    writeAll(fd, bytes);
-    if (sync) fdatasyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    removeQuietly(path);
-    throw e;
-  }
-  closeSync(fd);
 }
 
 function failureOf(e: unknown): StorageFailure {
