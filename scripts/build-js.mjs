@@ -251,6 +251,8 @@ printSizes();
 // The budgets of the issues: what a bundler emits for each entry's typical import, JS and Wasm.
 await checkBundleSize(`import { verify } from '@vinr/sdk/webhooks'`, 15_000);
 await checkBundleSize(`import { Vinr } from '@vinr/sdk'`, 60_000);
+// The sandbox dashboard (pkg/dashboard/), served by `vinr sandbox`: its own script and budget.
+await import('./build-dashboard.mjs');
 
 function printSizes() {
   const rows = readdirSync(dist)

@@ -47,6 +47,7 @@ bash scripts/build.sh
 
 step "TypeScript: tsc --noEmit"
 node_modules/.bin/tsc -p js/tsconfig.json --noEmit
+node_modules/.bin/tsc -p dashboard/tsconfig.json
 
 step "JS suites against the packed package"
 node --test --test-concurrency=1 tests/js/

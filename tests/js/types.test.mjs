@@ -21,6 +21,14 @@ before(() => {
         `const vinr = new Vinr({ secretKey: process.env.VINR_SECRET_KEY });`,
         route,
       ].join('\n'),
+      // A Node-only project: the server entry (which re-exports the sandbox's, storage adapters
+      // included) must type-check without the DOM library.
+      'node-only.ts': [
+        `import { createSandbox, fileStorage, indexedDb, startServer } from '@vinr/sdk/server';`,
+        `const sandbox = createSandbox({ storage: fileStorage('.vinr-sandbox') });`,
+        `const server = await startServer({ sandbox, port: 0 });`,
+        `export const kinds = [typeof indexedDb, typeof server];`,
+      ].join('\n'),
     },
   });
 });
@@ -52,3 +60,16 @@ for (const [resolution, module] of [
     await run(bin('tsc'), ['-p', config], { cwd: project });
   });
 }
+
+test('a Node-only project (no DOM library, @types/node) type-checks against @vinr/sdk/server', async () => {
+  const compilerOptions = {
+    ...STRICT,
+    lib: ['ES2022'],
+    types: ['node'],
+    typeRoots: [join(repoRoot, 'node_modules/@types')],
+    module: 'node16',
+    moduleResolution: 'node16',
+  };
+  writeFileSync(join(project, 'tsconfig.node-only.json'), JSON.stringify({ compilerOptions, files: ['node-only.ts'] }, null, 2));
+  await run(bin('tsc'), ['-p', 'tsconfig.node-only.json'], { cwd: project });
+});

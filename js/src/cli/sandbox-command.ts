@@ -51,6 +51,7 @@ export async function runSandbox(args: ParsedArgs, out: Output, stop: Promise<vo
     const { test, live } = sandbox.keys;
     out.line(`VINR sandbox listening on ${server.url}  (${storage === undefined ? 'in memory: state ends with the process' : `data: ${dir}`})`);
     out.line(`  API                   ${server.url}/v1`);
+    out.line(`  dashboard             ${server.url}/`);
     out.line(`  test secret key       ${test.secretKey}`);
     out.line(`  test publishable key  ${test.publishableKey}`);
     out.line(`  live secret key       ${live.secretKey}   (simulated: no money moves)`);

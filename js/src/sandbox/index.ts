@@ -17,6 +17,7 @@
 export { createSandbox, type Sandbox, type SandboxKeys, type SandboxKeyPair } from './sandbox.js';
 export type { SandboxDeliver, SandboxOptions, SandboxRateLimit } from './options.js';
 export { memoryStorage, type MemoryStorage, type SandboxStorage, type SandboxStorageContents } from './storage.js';
+export { indexedDb, type IndexedDbFactory, type IndexedDbLocks, type IndexedDbOptions, type IndexedDbStats, type IndexedDbStorage } from './indexeddb.js';
 export type { RandomFill } from '../random.js';
 export {
   VinrError,

@@ -23,6 +23,7 @@ import { engineWasm } from '../engine-core.js';
 import { messageOf, VinrConfigurationError } from '../errors.js';
 import { answerHeaders, rawRequest, type SandboxAnswer } from '../sandbox/http.js';
 import { serveRequest, type Sandbox } from '../sandbox/sandbox.js';
+import { isDashboardPath, serveDashboard, type DashboardContext } from './dashboard-assets.js';
 
 /** Options of `startServer(...)`. */
 export interface SandboxServerOptions {
@@ -36,6 +37,11 @@ export interface SandboxServerOptions {
   log?: ((line: string) => void) | undefined;
   /** How long a client may take to send its request headers, in ms (default 10 s). */
   headersTimeoutMs?: number | undefined;
+  /**
+   * Serve the dashboard at `/` (default true): its page and assets, and the Owner keys to that
+   * page only (see server/dashboard-assets.ts). The API under `/v1` is the same either way.
+   */
+  dashboard?: boolean | undefined;
 }
 
 /** A running server. */
@@ -52,11 +58,11 @@ export interface SandboxServer {
   close(graceMs?: number): Promise<void>;
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['sandbox', 'port', 'host', 'log', 'headersTimeoutMs']);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['sandbox', 'port', 'host', 'log', 'headersTimeoutMs', 'dashboard']);
 
 /** Starts serving `options.sandbox`; resolves once the server listens. */
 export async function startServer(options: SandboxServerOptions): Promise<SandboxServer> {
-  const { sandbox, port = 12111, host = '127.0.0.1', log, headersTimeoutMs = 10_000 } = checkOptions(options);
+  const { sandbox, port = 12111, host = '127.0.0.1', log, headersTimeoutMs = 10_000, dashboard = true } = checkOptions(options);
   const bodyLimit = engineWasm.call((w) => w.maxBodyBytes());
   await sandbox.ready;
   const inFlight = new Set<ServerResponse>();
@@ -64,7 +70,7 @@ export async function startServer(options: SandboxServerOptions): Promise<Sandbo
   function forget(this: ServerResponse): void {
     inFlight.delete(this);
   }
-  const context: Context = { sandbox, bodyLimit, log };
+  const context: Context = { sandbox, bodyLimit, log, dashboard: dashboard ? { keys: () => sandbox.keys, port } : undefined };
   const server = createServer(
     {
       headersTimeout: headersTimeoutMs,
@@ -92,6 +98,7 @@ export async function startServer(options: SandboxServerOptions): Promise<Sandbo
   });
   const address = server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
+  if (context.dashboard !== undefined) context.dashboard.port = bound;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${bound}`,
@@ -126,6 +133,9 @@ function checkOptions(options: SandboxServerOptions): SandboxServerOptions {
   if (headersTimeoutMs !== undefined && !(Number.isInteger(headersTimeoutMs) && headersTimeoutMs > 0)) {
     throw new VinrConfigurationError('headersTimeoutMs must be a positive integer', { code: 'option_invalid', param: 'headersTimeoutMs' });
   }
+  if (options.dashboard !== undefined && typeof options.dashboard !== 'boolean') {
+    throw new VinrConfigurationError('dashboard must be true or false', { code: 'option_invalid', param: 'dashboard' });
+  }
   return options;
 }
 
@@ -133,6 +143,8 @@ interface Context {
   sandbox: Sandbox;
   bodyLimit: number;
   log: ((line: string) => void) | undefined;
+  /** Set when the dashboard is served (the default). */
+  dashboard: DashboardContext | undefined;
 }
 
 /** One request: `/health`, or the sandbox's answer once the body is read (at once without one). */
@@ -142,6 +154,15 @@ function serve(context: Context, req: IncomingMessage, res: ServerResponse): voi
     logLine(context, req, 200, started, '');
     writeJson(res, 200, '{"status":"ok"}');
     return;
+  }
+  if (context.dashboard !== undefined) {
+    const path = (req.url ?? '/').split('?', 1)[0] as string;
+    if (isDashboardPath(path)) {
+      const status = serveDashboard(context.dashboard, req, res, path);
+      if (typeof status === 'number') logLine(context, req, status, started, '');
+      else void status.then((s) => logLine(context, req, s, started, ''));
+      return;
+    }
   }
   // `req.headers` costs nothing more here: Node made it already (it checks Host and Expect).
   const { headers } = req;

@@ -43,9 +43,19 @@ export function consumerProject(name, { type = 'module', fixtures: names = [], f
   return dir;
 }
 
+/** Removes the test projects; output folders a suite leaves for people to look at stay. */
 export function removeProjects() {
-  rmSync(tmpRoot, { recursive: true, force: true });
+  let names;
+  try {
+    names = readdirSync(tmpRoot);
+  } catch {
+    return;
+  }
+  for (const name of names) if (!KEPT_OUTPUTS.has(name)) rmSync(join(tmpRoot, name), { recursive: true, force: true });
 }
+
+/** The dashboard suite's screenshots (tests/js/dashboard.test.mjs). */
+const KEPT_OUTPUTS = new Set(['dashboard-shots']);
 
 /** Runs a command to completion; resolves with stdout, rejects with stderr on failure. */
 export function run(command, args, options = {}) {
