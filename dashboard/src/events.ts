@@ -50,7 +50,7 @@ export function EventsScreen(): VNode {
           </li>`,
         )}
       </ul>
-      ${page === undefined ? null : html`<${Pager} paging=${paging} hasMore=${page.hasMore} lastId=${page.data[page.data.length - 1]?.id} />`}
+      <${Pager} paging=${paging} page=${page} />
     <//>
   </div>` as VNode;
 }

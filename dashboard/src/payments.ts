@@ -142,7 +142,7 @@ export function PaymentsScreen(): VNode {
       ${list.loading && page === undefined ? html`<${Loading} />` : null}
       ${page !== undefined && page.data.length === 0 ? html`<${Empty}>No payments match.<//>` : null}
       ${page !== undefined && page.data.length > 0 ? html`<${PaymentTable} payments=${page.data} />` : null}
-      ${page === undefined ? null : html`<${Pager} paging=${paging} hasMore=${page.hasMore} lastId=${page.data[page.data.length - 1]?.id} />`}
+      <${Pager} paging=${paging} page=${page} />
     <//>
   </div>` as VNode;
 }

@@ -104,7 +104,7 @@ export function WebhookDetail({ id }: { id: string }): VNode {
             )}</tbody>
           </table></div>`
         : null}
-      ${page === undefined ? null : html`<${Pager} paging=${paging} hasMore=${page.hasMore} lastId=${page.data[page.data.length - 1]?.id} />`}
+      <${Pager} paging=${paging} page=${page} />
     <//>
   </div>` as VNode;
 }

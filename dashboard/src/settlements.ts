@@ -48,7 +48,7 @@ function Overview(): VNode {
             )}</tbody>
           </table></div>`
         : null}
-      ${s === undefined ? null : html`<${Pager} paging=${settlementPaging} hasMore=${s.hasMore} lastId=${s.data[s.data.length - 1]?.id} />`}
+      <${Pager} paging=${settlementPaging} page=${s} />
     <//>
     <${Section} title="Payouts">
       <${ErrorBox} error=${payouts.error} />
@@ -67,7 +67,7 @@ function Overview(): VNode {
             )}</tbody>
           </table></div>`
         : null}
-      ${p === undefined ? null : html`<${Pager} paging=${payoutPaging} hasMore=${p.hasMore} lastId=${p.data[p.data.length - 1]?.id} />`}
+      <${Pager} paging=${payoutPaging} page=${p} />
     <//>
   </div>` as VNode;
 }

@@ -100,7 +100,11 @@ export function usePaging(): Paging {
   };
 }
 
-export function Pager({ paging, hasMore, lastId }: { paging: Paging; hasMore: boolean; lastId: string | undefined }): VNode {
+/** Previous and next under a list page (nothing before the first page has loaded). */
+export function Pager({ paging, page }: { paging: Paging; page: { hasMore: boolean; data: readonly { id: string }[] } | undefined }): VNode | null {
+  if (page === undefined) return null;
+  const { hasMore } = page;
+  const lastId = page.data[page.data.length - 1]?.id;
   return html`<nav class="pager" aria-label="Pages">
     <button type="button" disabled=${paging.page === 1} onClick=${paging.previous}>Previous</button>
     <span>Page ${paging.page}</span>
