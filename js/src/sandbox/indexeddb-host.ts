@@ -3,6 +3,7 @@
  * transaction as a promise, the Web Lock that makes one page the owner, deleting the database,
  * and the options checked against what the runtime offers.
  */
+import { checkCompactAfterBytes, checkKnownOptions } from '../checks.js';
 import { messageOf, VinrConfigurationError, VinrStorageError } from '../errors.js';
 import type { IndexedDbOptions } from './indexeddb.js';
 
@@ -134,14 +135,7 @@ export function checkOptions(name: unknown, options: unknown): Resolved {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     throw configError('indexedDb options must be an object such as { compactAfterBytes: 4194304 }', undefined);
   }
-  for (const key of Object.keys(options ?? {})) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new VinrConfigurationError(`unknown option '${key}'; known options: ${[...KNOWN_OPTIONS].join(', ')}`, {
-        code: 'option_unknown',
-        param: key,
-      });
-    }
-  }
+  checkKnownOptions(options ?? {}, KNOWN_OPTIONS);
   const given = (options ?? {}) as IndexedDbOptions;
   // The public option types are structural (no DOM library needed); what is given is a browser's.
   const factory = (given.indexedDB as IDBFactory | undefined) ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
@@ -163,9 +157,7 @@ export function checkOptions(name: unknown, options: unknown): Resolved {
   }
   const { timeout = DEFAULT_TIMEOUT, compactAfterBytes = DEFAULT_COMPACT_AFTER_BYTES, durability = 'strict' } = given;
   if (!(Number.isSafeInteger(timeout) && timeout >= 0)) throw configError('timeout must be a whole number of milliseconds (0 or more)', 'timeout');
-  if (!(Number.isSafeInteger(compactAfterBytes) && compactAfterBytes >= 0) && compactAfterBytes !== Infinity) {
-    throw configError('compactAfterBytes must be a whole number of bytes (0 or more), or Infinity to never compact', 'compactAfterBytes');
-  }
+  checkCompactAfterBytes(compactAfterBytes);
   if (durability !== 'strict' && durability !== 'relaxed') throw configError("durability must be 'strict' or 'relaxed'", 'durability');
   return { factory, locks, timeout, compactAfterBytes, durability };
 }

@@ -4,6 +4,7 @@
  * a function); the values the core uses (the rate limit) are checked by the core, which parses
  * the configuration this module writes.
  */
+import { checkKnownOptions } from '../checks.js';
 import { VinrConfigurationError } from '../errors.js';
 import { pooledCryptoRandom, type RandomFill } from '../random.js';
 import type { SandboxStorage } from './storage.js';
@@ -68,7 +69,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (!isPlainObject(options)) {
     throw configError('createSandbox options must be an object such as { storage: memoryStorage() }', 'option_invalid', undefined);
   }
-  checkKnown(options, KNOWN_OPTIONS, '');
+  checkKnownOptions(options, KNOWN_OPTIONS);
   const { storage, clock, random, rateLimit, deliver } = options as SandboxOptions;
 
   if (storage !== undefined && !isStorage(storage)) {
@@ -104,7 +105,7 @@ function rateLimitConfig(value: unknown): { requestsPerSecond: number; burst?: n
   if (!isPlainObject(value)) {
     throw configError('rateLimit must be an object such as { requestsPerSecond: 25, burst: 50 }', 'option_invalid', 'rateLimit');
   }
-  checkKnown(value, KNOWN_RATE_LIMIT, 'rateLimit.');
+  checkKnownOptions(value, KNOWN_RATE_LIMIT, 'rateLimit.');
   const { requestsPerSecond, burst } = value as Partial<SandboxRateLimit>;
   if (typeof requestsPerSecond !== 'number') {
     throw configError('rateLimit.requestsPerSecond must be a number', 'option_invalid', 'rateLimit.requestsPerSecond');
@@ -114,18 +115,6 @@ function rateLimitConfig(value: unknown): { requestsPerSecond: number; burst?: n
   }
   // The core checks the values (and chooses the default burst): one rule, in one place.
   return burst === undefined ? { requestsPerSecond } : { requestsPerSecond, burst };
-}
-
-function checkKnown(object: object, known: ReadonlySet<string>, prefix: string): void {
-  for (const name of Object.keys(object)) {
-    if (!known.has(name)) {
-      throw configError(
-        `unknown option '${prefix}${name}'; known options${prefix ? ` of ${prefix.slice(0, -1)}` : ''}: ${[...known].join(', ')}`,
-        'option_unknown',
-        prefix + name,
-      );
-    }
-  }
 }
 
 function isStorage(value: unknown): value is SandboxStorage {

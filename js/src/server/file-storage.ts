@@ -17,6 +17,7 @@
  * - every file carries the generation it belongs to, so a crash at any step of a compaction is
  *   recognised, and no batch is replayed twice or lost.
  */
+import { checkCompactAfterBytes, checkKnownOptions } from '../checks.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { messageOf, VinrConfigurationError, VinrError, VinrInvalidInputError, VinrStorageError } from '../errors.js';
@@ -420,18 +421,9 @@ function checkOptions(dir: unknown, options: unknown): { compactAfterBytes: numb
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw configError('fileStorage options must be an object such as { compactAfterBytes: 8388608 }', undefined);
   }
-  for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) {
-      throw new VinrConfigurationError(`unknown option '${name}'; known options: ${[...KNOWN_OPTIONS].join(', ')}`, {
-        code: 'option_unknown',
-        param: name,
-      });
-    }
-  }
+  checkKnownOptions(options, KNOWN_OPTIONS);
   const { compactAfterBytes = DEFAULT_COMPACT_AFTER_BYTES, sync = true, reset = false } = options as FileStorageOptions;
-  if (!(Number.isSafeInteger(compactAfterBytes) && compactAfterBytes >= 0) && compactAfterBytes !== Infinity) {
-    throw configError('compactAfterBytes must be a whole number of bytes (0 or more), or Infinity to never compact', 'compactAfterBytes');
-  }
+  checkCompactAfterBytes(compactAfterBytes);
   if (typeof sync !== 'boolean') throw configError('sync must be true or false', 'sync');
   if (typeof reset !== 'boolean') throw configError('reset must be true or false', 'reset');
   return { compactAfterBytes, sync, reset };
