@@ -297,6 +297,29 @@ describe('fileStorage', () => {
     await third.storage.close();
   });
 
+  test('a snapshot larger than one sync slice (1 MiB) is written whole: the compacted state reopens the same', async () => {
+    const dir = newDir();
+    const first = await open(dir, { compactAfterBytes: Infinity });
+    const description = 'a customer whose record is long enough to make the snapshot big '.repeat(6);
+    for (let round = 0; round < 8; round++) {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => api(first.sandbox, 'POST', '/v1/customers', { email: `big${round}-${i}@example.com`, description })));
+    }
+    const state = first.sandbox.snapshot();
+    await first.storage.close();
+    // Reopened with compaction due at once: the whole log goes into one snapshot file.
+    const second = await open(dir, { compactAfterBytes: 0 });
+    await api(second.sandbox, 'POST', '/v1/customers', { email: 'last@example.com' });
+    await second.storage.compacted();
+    assert.equal(second.storage.stats().failedCompactions, 0);
+    assert.ok(size(dir, SNAPSHOT) > 1024 * 1024 + 4096, `the snapshot is ${size(dir, SNAPSHOT)} bytes: more than one slice`);
+    const after = second.sandbox.snapshot();
+    assert.ok(after.length > state.length);
+    await second.storage.close();
+    const third = await open(dir, { compactAfterBytes: Infinity });
+    assert.deepEqual(third.sandbox.snapshot(), after);
+    await third.storage.close();
+  });
+
   test('a crash at any step of a compaction: every state it can leave loads, with nothing lost and nothing applied twice', async () => {
     // Before: a log (generation 0) and no snapshot.
     const dir = newDir();
