@@ -31,14 +31,13 @@ export function PayoutSettings(): VNode {
       account.reload();
     });
   };
-  // The generated ScheduleParams marks weeklyAnchor required, but the API takes it for weekly
-  // schedules only (and refuses it otherwise): the object is built per interval.
-  const schedule = {
+  // The API takes each anchor only with its interval (and refuses it otherwise).
+  const schedule: ScheduleParams = {
     interval,
     ...(delay.trim() === '' ? {} : { delayDays: Number(delay) }),
     ...(interval === 'weekly' ? { weeklyAnchor: weekday } : {}),
     ...(interval === 'monthly' ? { monthlyAnchor: Number(monthDay) } : {}),
-  } as ScheduleParams;
+  };
   const a = account.data;
   return html`<div>
     <${ErrorBox} error=${action.error ?? account.error} />

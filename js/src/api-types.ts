@@ -424,7 +424,7 @@ seconds: number, };
 
 export type PaymentAuthenticateParams = { outcome: 'succeed' | 'fail', };
 
-export type PaymentDisputeParams = { reason: 'fraudulent' | 'duplicate' | 'product_not_received' | 'product_unacceptable' | 'subscription_canceled' | 'credit_not_processed' | 'general', amount?: number, };
+export type PaymentDisputeParams = { reason?: 'fraudulent' | 'duplicate' | 'product_not_received' | 'product_unacceptable' | 'subscription_canceled' | 'credit_not_processed' | 'general', amount?: number, };
 
 export type DisputeCloseParams = { outcome: 'won' | 'lost', };
 
@@ -462,7 +462,7 @@ delayDays?: number,
 /**
  * Weekly schedules: the weekday each window starts on.
  */
-weeklyAnchor: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday', 
+weeklyAnchor?: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday', 
 /**
  * Monthly schedules: the day of the month, 1–28.
  */

@@ -5,13 +5,13 @@
 // the browser) can run them too. Screenshots: tests/js/.tmp/dashboard-shots/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from './lib/browser.mjs';
-import { auditScreens, scenarios } from './lib/dashboard-scenarios.mjs';
+import { auditScreens, openDashboard, scenarios } from './lib/dashboard-scenarios.mjs';
 import { consumerProject, removeProjects, repoRoot } from './lib/project.mjs';
 import { startVinrSandbox } from './lib/vinr-cli.mjs';
+import { startReceiver } from './lib/webhook-receiver.mjs';
 
 const SHOTS = join(repoRoot, 'tests/js/.tmp/dashboard-shots');
 
@@ -51,38 +51,16 @@ const seed = {
   dispute: (paymentId) => clients.test.testHelpers.payments.dispute(paymentId, { reason: 'product_not_received' }),
   retrieve: (kind, id, mode = 'test') => clients[mode][kind].retrieve(id),
   async keyStatus(secretKey) {
-    const response = await fetch(`${server.url}/v1/account`, { headers: { authorization: `Bearer ${secretKey}` } });
-    await response.arrayBuffer();
-    return response.status;
+    return (await rawApi('GET', '/v1/account', undefined, secretKey)).status;
   },
+  api: (method, path, body, mode = 'test') => rawApi(method, path, body, mode === 'live' ? server.liveKey : server.key),
 };
 
-/** A webhook receiver that answers 200 and remembers what it got. */
-function startReceiver() {
-  const bodies = [];
-  const waiters = [];
-  const http = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      bodies.push(body);
-      res.end('ok');
-      for (const w of waiters.splice(0)) w();
-    });
-  });
-  return new Promise((resolve) => {
-    http.listen(0, '127.0.0.1', () => {
-      resolve({
-        url: `http://127.0.0.1:${http.address().port}/hooks`,
-        count: () => bodies.length,
-        bodies: () => [...bodies],
-        async waitFor(n) {
-          while (bodies.length < n) await new Promise((r) => waiters.push(r));
-        },
-        close: () => new Promise((r) => (http.closeAllConnections(), http.close(() => r()))),
-      });
-    });
-  });
+/** A request with `secretKey`: its status and JSON body (what the dashboard's own calls would see). */
+async function rawApi(method, path, body, secretKey) {
+  const headers = { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
 }
 
 describe('home (a): the dashboard served by vinr sandbox', () => {
@@ -121,7 +99,7 @@ describe('home (a): the dashboard served by vinr sandbox', () => {
   });
 
   for (const [name, scenario] of Object.entries(scenarios)) {
-    test(name, () => scenario({ browser, url: server.url, seed, receiver }));
+    test(name, () => scenario({ open: (options) => openDashboard(browser, server.url, options), seed, receiver }));
   }
 
   test('every screen: axe-core finds no serious or critical violation; screenshots at 1280 and 390 px', async () => {
@@ -148,7 +126,7 @@ describe('home (a): the dashboard served by vinr sandbox', () => {
       'settings/payouts',
       'settings/account',
     ];
-    await auditScreens({ browser, url: server.url, routes, shots: SHOTS });
+    await auditScreens({ open: (options) => openDashboard(browser, server.url, options), routes, shots: SHOTS });
   });
 });
 

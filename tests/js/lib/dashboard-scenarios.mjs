@@ -1,11 +1,18 @@
-// The dashboard's browser scenarios (issue 11), written against a page URL and a `seed`, so the
-// same scenarios run against each home: (a) `vinr sandbox` (tests/js/dashboard.test.mjs) and,
-// later, (b) the in-browser sandbox. `seed` makes test data and checks keys the way the home
-// allows (for (a), through the SDK client over HTTP against the same server):
-//   seed.payment({ mode, amount, number?, email? }) → Payment      (EUR, captured)
-//   seed.dispute(paymentId) → Dispute                              (test mode)
-//   seed.retrieve(kind, id, mode?) → object                        (kind: 'payments' | 'disputes' | …)
-//   seed.keyStatus(secretKey) → HTTP status of GET /v1/account with that key
+// The dashboard's browser scenarios (issue 11), written against `open` and `seed`, so the same
+// scenarios run against each home: (a) `vinr sandbox` (tests/js/dashboard.test.mjs) and (b) the
+// sandbox in the page (tests/js/browser-dashboard.test.mjs). Each scenario gets:
+//   open({ route?, width?, height?, bypassCSP? }) → a Playwright page showing the dashboard at
+//     `#/route`, with `page.consoleErrors(allow)`. Home (a) opens a new page (its own context)
+//     each time; home (b) shows the one page of the scenario's context, whose sandbox the seed
+//     also uses (one tab at a time owns the in-browser sandbox).
+//   seed: test data made, and checked, the way the home allows: for (a) the SDK client over
+//     HTTP against the same server, for (b) the SDK client in the page on the page's sandbox.
+//     seed.payment({ mode, amount, number?, email? }) → Payment      (EUR, captured)
+//     seed.dispute(paymentId) → Dispute                              (test mode)
+//     seed.retrieve(kind, id, mode?) → object                        (kind: 'payments' | 'disputes' | …)
+//     seed.keyStatus(secretKey) → HTTP status of GET /v1/account with that key
+//     seed.api(method, path, body?, mode?) → { status, body }        (with the mode's Owner key)
+//   receiver: a local webhook receiver ({ url, count(), bodies(), waitFor(n) }).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,10 +63,10 @@ function noConsoleErrors(page, allow) {
 }
 
 export const scenarios = {
-  async 'search a payment by last four'({ browser, url, seed }) {
+  async 'search a payment by last four'({ open, seed }) {
     const amex = await seed.payment({ mode: 'test', amount: 3100, number: '378282246310005', email: 'grace@example.com' });
     const other = await seed.payment({ mode: 'test', amount: 1200 });
-    const page = await openDashboard(browser, url);
+    const page = await open();
     await page.fill('#pay-search', '0005');
     await page.click('form[role=search] button[type=submit]');
     await page.waitForSelector('.chips');
@@ -78,9 +85,9 @@ export const scenarios = {
     await page.close();
   },
 
-  async 'partial refund, then full refund until exhausted'({ browser, url, seed }) {
+  async 'partial refund, then full refund until exhausted'({ open, seed }) {
     const payment = await seed.payment({ mode: 'test', amount: 5000, email: 'refund.me@example.com' });
-    const page = await openDashboard(browser, url, { route: `payments/${payment.id}` });
+    const page = await open({ route: `payments/${payment.id}` });
     await page.fill(`#refund-amount-${payment.id}`, '10.00');
     await page.click('[data-testid=refund-button]');
     const dialog = page.locator('dialog[open]');
@@ -104,10 +111,10 @@ export const scenarios = {
     await page.close();
   },
 
-  async 'submit dispute evidence'({ browser, url, seed }) {
+  async 'submit dispute evidence'({ open, seed }) {
     const payment = await seed.payment({ mode: 'test', amount: 7700 });
     const dispute = await seed.dispute(payment.id);
-    const page = await openDashboard(browser, url, { route: `payments/${payment.id}` });
+    const page = await open({ route: `payments/${payment.id}` });
     await page.waitForSelector('[data-testid=dispute]');
     assert.match(await page.textContent('[data-testid=dispute]'), /Respond by/);
     await page.fill('#evidence-text', 'Delivered on time; signed receipt attached.');
@@ -125,10 +132,10 @@ export const scenarios = {
     await page.close();
   },
 
-  async 'switch mode and see none of the other mode\'s objects'({ browser, url, seed }) {
+  async 'switch mode and see none of the other mode\'s objects'({ open, seed }) {
     const test = await seed.payment({ mode: 'test', amount: 1111 });
     const live = await seed.payment({ mode: 'live', amount: 2222, number: '5555555555554444' });
-    const page = await openDashboard(browser, url);
+    const page = await open();
     const ids = () => page.$$eval('[data-testid=payments-table] tbody code.id', (cells) => cells.map((c) => c.textContent));
     await page.waitForSelector('[data-testid=payments-table]');
     let shown = await ids();
@@ -150,9 +157,9 @@ export const scenarios = {
     await page.close();
   },
 
-  async 'view as Analyst: no refund button, and a forced refund gets the 403'({ browser, url, seed }) {
+  async 'view as Analyst: no refund button, and a forced refund gets the 403'({ open, seed }) {
     const payment = await seed.payment({ mode: 'test', amount: 3000 });
-    const page = await openDashboard(browser, url, { route: `payments/${payment.id}` });
+    const page = await open({ route: `payments/${payment.id}` });
     await page.waitForSelector('[data-testid=refund-button]');
     await viewAs(page, 'analyst');
     await page.waitForSelector('[data-testid=timeline]');
@@ -172,8 +179,8 @@ export const scenarios = {
     await page.close();
   },
 
-  async 'roll a key and see the old one refused'({ browser, url, seed }) {
-    const page = await openDashboard(browser, url, { route: 'settings/keys' });
+  async 'roll a key and see the old one refused'({ open, seed }) {
+    const page = await open({ route: 'settings/keys' });
     await page.selectOption('#key-role', 'developer');
     await page.fill('#key-name', 'CI server');
     await page.click('button:has-text("Create key")');
@@ -197,8 +204,8 @@ export const scenarios = {
     await page.close();
   },
 
-  async 'register a webhook and replay a delivery'({ browser, url, seed, receiver }) {
-    const page = await openDashboard(browser, url, { route: 'settings/webhooks' });
+  async 'register a webhook and replay a delivery'({ open, seed, receiver }) {
+    const page = await open({ route: 'settings/webhooks' });
     await page.fill('#wh-url', receiver.url);
     await page.click('button:has-text("Register endpoint")');
     await page.waitForSelector(`[data-testid=webhooks-table] a:has-text("${receiver.url}")`);
@@ -224,9 +231,9 @@ export const scenarios = {
     await page.close();
   },
 
-  async 'advance the clock and see a settlement and a payout appear'({ browser, url, seed }) {
+  async 'advance the clock and see a settlement and a payout appear'({ open, seed }) {
     await seed.payment({ mode: 'test', amount: 8800 });
-    const page = await openDashboard(browser, url, { route: 'settlements' });
+    const page = await open({ route: 'settlements' });
     const count = (sel) => page.locator(`${sel} tbody tr`).count();
     const settlementsBefore = (await page.locator('[data-testid=settlements-table]').count()) === 0 ? 0 : await count('[data-testid=settlements-table]');
     const clockBefore = await page.textContent('[data-testid=clock-now]');
@@ -258,12 +265,12 @@ export const scenarios = {
  * screenshot of each is saved under `shots`. `routes` are the screens to visit (with ids of
  * objects the seed made).
  */
-export async function auditScreens({ browser, url, routes, shots }) {
+export async function auditScreens({ open, routes, shots }) {
   mkdirSync(shots, { recursive: true });
   const failures = [];
   for (const [width, height] of [[1280, 900], [390, 844]]) {
     // axe is injected as an inline script, which the dashboard's CSP (rightly) forbids.
-    const page = await openDashboard(browser, url, { width, height, route: routes[0], bypassCSP: true });
+    const page = await open({ width, height, route: routes[0], bypassCSP: true });
     await page.addScriptTag({ content: axeSource });
     for (const route of routes) {
       await go(page, route);
