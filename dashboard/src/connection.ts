@@ -25,4 +25,9 @@ export interface DashboardConnection {
    * reloads the page into a new one.
    */
   readonly reset?: (() => Promise<void>) | undefined;
+  /**
+   * Home (b) only: fetches a link the API gave (a signed statement URL) in the page's sandbox.
+   * No server answers at the link's origin, so the browser cannot follow it by itself.
+   */
+  readonly fetchLink?: ((url: string) => Promise<Response>) | undefined;
 }

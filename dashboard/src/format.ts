@@ -60,15 +60,24 @@ export function errorInfo(error: unknown): ErrorInfo {
 
 /** Downloads `text` as a file (CSV exports come back as text from the API). */
 export function downloadText(text: string, filename: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(new Blob([text], { type }), filename);
+}
+
+export function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  downloadUrl(url, filename);
+  // The click has started the download synchronously; the URL is no longer needed.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Saves what `url` points to as `filename`, as a click on a download link would. */
+export function downloadUrl(url: string, filename: string): void {
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
   document.body.append(a);
   a.click();
   a.remove();
-  // The click has started the download synchronously; the URL is no longer needed.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 /** `pay_3Nf91…`: ids stay whole in titles and links; this is for narrow cells. */

@@ -22,6 +22,8 @@ export interface Session {
   /** Changes whenever data may have changed elsewhere (the clock moved): screens reload on it. */
   readonly revision: number;
   readonly home: 'server' | 'browser';
+  /** See `DashboardConnection.fetchLink`: set in the in-browser home. */
+  readonly fetchLink: ((url: string) => Promise<Response>) | undefined;
   touch(): void;
   navigate(path: string): void;
 }

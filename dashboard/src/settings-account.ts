@@ -8,7 +8,9 @@ import { ErrorBox, Loading, Section } from './ui.js';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
-function scheduleText(s: Account['settlement']['schedule']): string {
+type Schedule = Account['settlement']['schedule'];
+
+function scheduleText(s: Schedule): string {
   const anchor = s.anchor === null ? '' : ` (anchor ${s.anchor})`;
   return `${s.interval}${anchor}, paid ${s.delayDays} business day${s.delayDays === 1 ? '' : 's'} after the window`;
 }
@@ -17,10 +19,6 @@ export function PayoutSettings(): VNode {
   const session = useSession();
   const manage = useShown('manageAccount');
   const account = useLoad((vinr) => vinr.account.retrieve(), []);
-  const [interval, setInterval_] = useState<'daily' | 'weekly' | 'monthly'>('daily');
-  const [delay, setDelay] = useState('');
-  const [weekday, setWeekday] = useState<(typeof WEEKDAYS)[number]>('monday');
-  const [monthDay, setMonthDay] = useState('1');
   const [holder, setHolder] = useState('');
   const [iban, setIban] = useState('');
   const action = useAction();
@@ -30,13 +28,6 @@ export function PayoutSettings(): VNode {
       await session.vinr.account.update(params);
       account.reload();
     });
-  };
-  // The API takes each anchor only with its interval (and refuses it otherwise).
-  const schedule: ScheduleParams = {
-    interval,
-    ...(delay.trim() === '' ? {} : { delayDays: Number(delay) }),
-    ...(interval === 'weekly' ? { weeklyAnchor: weekday } : {}),
-    ...(interval === 'monthly' ? { monthlyAnchor: Number(monthDay) } : {}),
   };
   const a = account.data;
   return html`<div>
@@ -51,22 +42,7 @@ export function PayoutSettings(): VNode {
             <dt>Payout currency</dt><dd>${a.settlement.payoutCurrency}</dd>
             <dt>Account maturity</dt><dd>${a.settlement.maturity}</dd>
           </dl>
-          ${manage
-            ? html`<form class="filters" onSubmit=${save({ settlement: { schedule } })} aria-label="Change the schedule">
-                <div class="field"><label for="po-interval">Interval</label>
-                  <select id="po-interval" value=${interval} onChange=${(e: Event) => setInterval_((e.currentTarget as HTMLSelectElement).value as 'daily')}>
-                    <option value="daily">Daily</option><option value="weekly">Weekly</option><option value="monthly">Monthly</option>
-                  </select></div>
-                ${interval === 'weekly'
-                  ? html`<div class="field"><label for="po-weekday">Window starts on</label><select id="po-weekday" value=${weekday} onChange=${(e: Event) => setWeekday((e.currentTarget as HTMLSelectElement).value as 'monday')}>${WEEKDAYS.map((d) => html`<option value=${d}>${d}</option>`)}</select></div>`
-                  : null}
-                ${interval === 'monthly'
-                  ? html`<div class="field narrow"><label for="po-day">Day of month</label><input id="po-day" type="number" min="1" max="28" value=${monthDay} onInput=${(e: Event) => setMonthDay((e.currentTarget as HTMLInputElement).value)} /></div>`
-                  : null}
-                <div class="field narrow"><label for="po-delay">Delay (business days)</label><input id="po-delay" type="number" min="0" placeholder="unchanged" value=${delay} onInput=${(e: Event) => setDelay((e.currentTarget as HTMLInputElement).value)} /></div>
-                <div class="field buttons"><button type="submit" class="primary" disabled=${action.busy}>Save schedule</button></div>
-              </form>`
-            : null}
+          ${manage ? html`<${ScheduleForm} initial=${a.settlement.nextSchedule ?? a.settlement.schedule} busy=${action.busy} save=${save} />` : null}
         <//>
         <${Section} title="Bank account">
           <p>${a.bankAccount === null ? 'No bank account.' : `${a.bankAccount.accountHolderName} · ${a.bankAccount.country} ···· ${a.bankAccount.last4}`}</p>
@@ -79,6 +55,39 @@ export function PayoutSettings(): VNode {
             : null}
         <//>`}
   </div>` as VNode;
+}
+
+/**
+ * Starts from the schedule asked for last, not from daily: saving only a new delay must not turn
+ * a weekly or monthly schedule into a daily one. Mounted once the account has loaded, so the
+ * reload after a save keeps what was typed.
+ */
+function ScheduleForm({ initial, busy, save }: { initial: Schedule; busy: boolean; save: (params: AccountUpdateParams) => (e: Event) => void }): VNode {
+  const [interval, setInterval_] = useState(initial.interval);
+  const [delay, setDelay] = useState('');
+  const [weekday, setWeekday] = useState<(typeof WEEKDAYS)[number]>(WEEKDAYS.find((d) => d === initial.anchor) ?? 'monday');
+  const [monthDay, setMonthDay] = useState(typeof initial.anchor === 'number' ? String(initial.anchor) : '1');
+  // The API takes each anchor only with its interval (and refuses it otherwise).
+  const schedule: ScheduleParams = {
+    interval,
+    ...(delay.trim() === '' ? {} : { delayDays: Number(delay) }),
+    ...(interval === 'weekly' ? { weeklyAnchor: weekday } : {}),
+    ...(interval === 'monthly' ? { monthlyAnchor: Number(monthDay) } : {}),
+  };
+  return html`<form class="filters" onSubmit=${save({ settlement: { schedule } })} aria-label="Change the schedule">
+    <div class="field"><label for="po-interval">Interval</label>
+      <select id="po-interval" value=${interval} onChange=${(e: Event) => setInterval_((e.currentTarget as HTMLSelectElement).value as 'daily')}>
+        <option value="daily">Daily</option><option value="weekly">Weekly</option><option value="monthly">Monthly</option>
+      </select></div>
+    ${interval === 'weekly'
+      ? html`<div class="field"><label for="po-weekday">Window starts on</label><select id="po-weekday" value=${weekday} onChange=${(e: Event) => setWeekday((e.currentTarget as HTMLSelectElement).value as 'monday')}>${WEEKDAYS.map((d) => html`<option value=${d}>${d}</option>`)}</select></div>`
+      : null}
+    ${interval === 'monthly'
+      ? html`<div class="field narrow"><label for="po-day">Day of month</label><input id="po-day" type="number" min="1" max="28" value=${monthDay} onInput=${(e: Event) => setMonthDay((e.currentTarget as HTMLInputElement).value)} /></div>`
+      : null}
+    <div class="field narrow"><label for="po-delay">Delay (business days)</label><input id="po-delay" type="number" min="0" placeholder="unchanged" value=${delay} onInput=${(e: Event) => setDelay((e.currentTarget as HTMLInputElement).value)} /></div>
+    <div class="field buttons"><button type="submit" class="primary" disabled=${busy}>Save schedule</button></div>
+  </form>` as VNode;
 }
 
 export function AccountSettings(): VNode {

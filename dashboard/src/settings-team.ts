@@ -46,7 +46,7 @@ export function TeamSettings(): VNode {
     ${list.loading && list.data === undefined ? html`<${Loading} />` : null}
     ${list.data !== undefined && list.data.data.length === 0 ? html`<${Empty}>No team members in this mode yet.<//>` : null}
     ${list.data !== undefined && list.data.data.length > 0
-      ? html`<div class="table-wrap"><table class="table">
+      ? html`<div class="table-wrap"><table class="table" data-testid="team-table">
           <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Added</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>${list.data.data.map(
             (m) => html`<tr>

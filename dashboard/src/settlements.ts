@@ -5,7 +5,7 @@
  */
 import type { Settlement, Vinr } from '@vinr/sdk';
 import type { VNode } from 'preact';
-import { formatDate, formatTime } from './format.js';
+import { downloadBlob, downloadUrl, formatDate, formatTime } from './format.js';
 import { html } from './html.js';
 import { useAction, useLoad, useSession } from './session.js';
 import { Empty, ErrorBox, Loading, Money, Pager, Section, Status, usePaging } from './ui.js';
@@ -98,13 +98,16 @@ function SettlementDetail({ id }: { id: string }): VNode {
   const statement = (format: 'csv' | 'pdf'): void => {
     void download.run(async () => {
       const link = await session.vinr.settlements.statement(id, { format });
-      // A signed link of the API, valid for a while: the browser downloads it like any file.
-      const a = document.createElement('a');
-      a.href = link.url;
-      a.download = `${id}.${format}`;
-      document.body.append(a);
-      a.click();
-      a.remove();
+      const filename = `${id}.${format}`;
+      // A signed link of the API, valid for a while: the browser downloads it like any file,
+      // unless the API runs in this page (then the page's sandbox answers it).
+      if (session.fetchLink === undefined) {
+        downloadUrl(link.url, filename);
+        return;
+      }
+      const response = await session.fetchLink(link.url);
+      if (!response.ok) throw new Error(`the statement link answered ${response.status}`);
+      downloadBlob(await response.blob(), filename);
     });
   };
   if (view.data === undefined) {

@@ -101,6 +101,15 @@ export function Shell({ connection }: { connection: DashboardConnection }): VNod
       (key) => current && setVinr(clientOf(key)),
       (e: unknown) => current && setFailure(errorInfo(e)),
     );
+    return () => {
+      current = false;
+    };
+  }, [mode, role]);
+
+  // Also on a revision: Settings → Account may have just changed the default currency, which
+  // the other screens' filters and amounts must take at once.
+  useEffect(() => {
+    let current = true;
     owner.account.retrieve().then(
       (account) => current && setCurrency(account.defaultCurrency),
       () => undefined,
@@ -108,7 +117,7 @@ export function Shell({ connection }: { connection: DashboardConnection }): VNod
     return () => {
       current = false;
     };
-  }, [mode, role]);
+  }, [mode, revision]);
 
   const switchMode = (next: Mode): void => {
     if (next === mode) return;
@@ -129,6 +138,7 @@ export function Shell({ connection }: { connection: DashboardConnection }): VNod
           currency,
           revision,
           home: connection.home,
+          fetchLink: connection.fetchLink,
           touch: () => setRevision((r) => r + 1),
           navigate,
         };

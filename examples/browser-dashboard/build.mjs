@@ -68,6 +68,17 @@ for (const file of Object.values(SDK)) {
 }
 const styles = existsSync(join(dashboard, 'styles.css'));
 if (styles) copyFileSync(join(dashboard, 'styles.css'), join(out, 'styles.css'));
+// The server home's policy (js/src/server/dashboard-assets.ts), but for webhook deliveries: the
+// sandbox in the page sends them with its own fetch, to whatever URL an endpoint names.
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self' http: https:",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 writeFileSync(
   join(out, 'index.html'),
   `<!doctype html>
@@ -75,6 +86,7 @@ writeFileSync(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>VINR sandbox dashboard (in your browser)</title>
 <link rel="icon" href="data:,">
 ${styles ? '<link rel="stylesheet" href="./styles.css">\n' : ''}<script type="module" src="./app.mjs"></script>

@@ -5,7 +5,7 @@
  * static folder.
  */
 import { Vinr } from '@vinr/sdk';
-import { createSandbox, indexedDb } from '@vinr/sdk/sandbox';
+import { createSandbox, indexedDb, type Sandbox } from '@vinr/sdk/sandbox';
 import type { DashboardConnection } from '../../dashboard/src/connection.js';
 import { mountDashboard } from '../../dashboard/src/mount.js';
 
@@ -15,11 +15,13 @@ async function start(root: HTMLElement): Promise<void> {
   // Rejects when the stored state cannot be opened, most often because another tab has it
   // (`storage_locked`: one tab at a time may write the log, or two would fork it).
   await sandbox.ready;
+  // No retries, as in the server home: a failed action is shown as failed, never repeated.
+  const client = (secretKey: string): Vinr => new Vinr({ secretKey, sandbox, maxNetworkRetries: 0 });
   const connection: DashboardConnection = {
     home: 'browser',
     keys: sandbox.keys,
-    // No retries, as in the server home: a failed action is shown as failed, never repeated.
-    client: (secretKey) => new Vinr({ secretKey, sandbox, maxNetworkRetries: 0 }),
+    client,
+    fetchLink: (url) => sandbox.fetch(url),
     // The UI has asked for confirmation already. `clear()` deletes the database; the reload
     // then starts a new account in it.
     reset: async () => {
@@ -28,6 +30,18 @@ async function start(root: HTMLElement): Promise<void> {
     },
   };
   mountDashboard(root, connection);
+  // What the dashboard does can be done in code, here too: the browser's console gets the
+  // page's sandbox and an Owner client of each mode (the in-browser tests seed through them).
+  const inConsole: PageConsole = { sandbox, test: client(sandbox.keys.test.secretKey), live: client(sandbox.keys.live.secretKey) };
+  Object.assign(globalThis, { vinr: inConsole });
+  console.info('VINR sandbox: try `await vinr.test.payments.list()` in this console (vinr.test, vinr.live, vinr.sandbox).');
+}
+
+/** `globalThis.vinr` in the page. */
+interface PageConsole {
+  readonly sandbox: Sandbox;
+  readonly test: Vinr;
+  readonly live: Vinr;
 }
 
 /** What to tell the user when the sandbox cannot start. */

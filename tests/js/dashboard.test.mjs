@@ -1,14 +1,16 @@
 // The sandbox dashboard (issue 11) in a real browser, home (a): `vinr sandbox` of the packed
 // package, installed in a temporary project, serving the dashboard at `/` on 127.0.0.1.
 // Debian's Chromium, headless, through playwright-core. The scenarios themselves are in
-// lib/dashboard-scenarios.mjs, written against a URL and a seed so that home (b) (the sandbox in
-// the browser) can run them too. Screenshots: tests/js/.tmp/dashboard-shots/.
+// lib/dashboard-scenarios.mjs and (settings screens, events) lib/dashboard-settings-scenarios.mjs,
+// written against `open` and `seed`, so that home (b), the sandbox in the browser, runs them too
+// (dashboard-browser-home.test.mjs). Screenshots: tests/js/.tmp/dashboard-shots/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from './lib/browser.mjs';
-import { auditScreens, openDashboard, scenarios } from './lib/dashboard-scenarios.mjs';
+import { auditScreens, makeSeed, openDashboard, scenarios, screensToAudit } from './lib/dashboard-scenarios.mjs';
+import { settingsScenarios } from './lib/dashboard-settings-scenarios.mjs';
 import { consumerProject, removeProjects, repoRoot } from './lib/project.mjs';
 import { startVinrSandbox } from './lib/vinr-cli.mjs';
 import { startReceiver } from './lib/webhook-receiver.mjs';
@@ -40,28 +42,15 @@ after(async () => {
 });
 
 /** Test data through the SDK client against the same server, as an integrator would make it. */
-const seed = {
-  async payment({ mode, amount, number = '4242424242424242', email }) {
-    const vinr = clients[mode];
-    const card = mode === 'live' && number.startsWith('4242') ? '5555555555554444' : number;
-    const method = await vinr.paymentMethods.create({ type: 'card', card: { number: card, expMonth: 12, expYear: 2034, cvc: card.startsWith('3') ? '1234' : '123' } });
-    const customer = email === undefined ? undefined : await vinr.customers.create({ email, name: 'Test Customer' });
-    return vinr.payments.create({ amount, currency: 'EUR', paymentMethod: method.id, ...(customer ? { customer: customer.id } : {}), description: 'Dashboard test order' });
+const seed = makeSeed({
+  run: (fn, mode, ...args) => fn(clients[mode], ...args),
+  async raw(method, path, body, auth) {
+    const secretKey = auth.secretKey ?? (auth.mode === 'live' ? server.liveKey : server.key);
+    const headers = { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: response.status, body: await response.json() };
   },
-  dispute: (paymentId) => clients.test.testHelpers.payments.dispute(paymentId, { reason: 'product_not_received' }),
-  retrieve: (kind, id, mode = 'test') => clients[mode][kind].retrieve(id),
-  async keyStatus(secretKey) {
-    return (await rawApi('GET', '/v1/account', undefined, secretKey)).status;
-  },
-  api: (method, path, body, mode = 'test') => rawApi(method, path, body, mode === 'live' ? server.liveKey : server.key),
-};
-
-/** A request with `secretKey`: its status and JSON body (what the dashboard's own calls would see). */
-async function rawApi(method, path, body, secretKey) {
-  const headers = { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
+});
 
 describe('home (a): the dashboard served by vinr sandbox', () => {
   test('the page, its assets and the guarded config endpoint', async () => {
@@ -98,34 +87,12 @@ describe('home (a): the dashboard served by vinr sandbox', () => {
     assert.equal((await fetch(`${server.url}/v1/account`, { headers: { authorization: `Bearer ${server.key}` } })).status, 200);
   });
 
-  for (const [name, scenario] of Object.entries(scenarios)) {
+  for (const [name, scenario] of Object.entries({ ...scenarios, ...settingsScenarios })) {
     test(name, () => scenario({ open: (options) => openDashboard(browser, server.url, options), seed, receiver }));
   }
 
   test('every screen: axe-core finds no serious or critical violation; screenshots at 1280 and 390 px', async () => {
-    const payment = await seed.payment({ mode: 'test', amount: 12_500, email: 'shots@example.com' });
-    await clients.test.refunds.create({ payment: payment.id, amount: 2_500 });
-    const disputed = await seed.payment({ mode: 'test', amount: 6_000 });
-    await seed.dispute(disputed.id);
-    const [settlement] = (await clients.test.settlements.list({ limit: 1 })).data;
-    const [endpoint] = (await clients.test.webhooks.list({ limit: 1 })).data;
-    const routes = [
-      'home',
-      'payments',
-      `payments/${payment.id}`,
-      `payments/${disputed.id}`,
-      'events',
-      'customers',
-      `customers/${payment.customer}`,
-      'settlements',
-      ...(settlement ? [`settlements/${settlement.id}`] : []),
-      'settings/team',
-      'settings/keys',
-      'settings/webhooks',
-      ...(endpoint ? [`settings/webhooks/${endpoint.id}`] : []),
-      'settings/payouts',
-      'settings/account',
-    ];
+    const routes = await screensToAudit(seed, receiver);
     await auditScreens({ open: (options) => openDashboard(browser, server.url, options), routes, shots: SHOTS });
   });
 });

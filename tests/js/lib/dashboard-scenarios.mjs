@@ -62,6 +62,31 @@ function noConsoleErrors(page, allow) {
   assert.deepEqual(page.consoleErrors(allow), [], 'no console errors');
 }
 
+/**
+ * The scenarios' `seed`, made of what a home can do: `run(fn, mode, ...args)` calls
+ * `fn(vinr, ...args)` with that mode's Owner client and resolves with its result, and
+ * `raw(method, path, body, auth)` makes one API request with `auth` = `{ secretKey }` or
+ * `{ mode }` (that mode's Owner key) and resolves with `{ status, body }`. Home (a) runs them in
+ * Node, home (b) in the page (`fn` must then use nothing but its arguments).
+ */
+export function makeSeed({ run, raw }) {
+  return {
+    payment: (options) => run(makePayment, options.mode, options),
+    dispute: (paymentId) => run((vinr, id) => vinr.testHelpers.payments.dispute(id, { reason: 'product_not_received' }), 'test', paymentId),
+    retrieve: (kind, id, mode = 'test') => run((vinr, k, i) => vinr[k].retrieve(i), mode, kind, id),
+    keyStatus: async (secretKey) => (await raw('GET', '/v1/account', undefined, { secretKey })).status,
+    api: (method, path, body, mode = 'test') => raw(method, path, body, { mode }),
+  };
+}
+
+/** A captured EUR payment with a new card (a customer too when `email` is given). */
+async function makePayment(vinr, { mode, amount, number = '4242424242424242', email }) {
+  const card = mode === 'live' && number.startsWith('4242') ? '5555555555554444' : number;
+  const method = await vinr.paymentMethods.create({ type: 'card', card: { number: card, expMonth: 12, expYear: 2034, cvc: card.startsWith('3') ? '1234' : '123' } });
+  const customer = email === undefined ? undefined : await vinr.customers.create({ email, name: 'Test Customer' });
+  return vinr.payments.create({ amount, currency: 'EUR', paymentMethod: method.id, ...(customer ? { customer: customer.id } : {}), description: 'Dashboard test order' });
+}
+
 export const scenarios = {
   async 'search a payment by last four'({ open, seed }) {
     const amex = await seed.payment({ mode: 'test', amount: 3100, number: '378282246310005', email: 'grace@example.com' });
@@ -218,14 +243,17 @@ export const scenarios = {
     const before = receiver.count();
     await first.locator('button:has-text("Replay")').click();
     await receiver.waitFor(before + 1);
-    // The replay is an attempt of its own, marked as such in the delivery log once its outcome
-    // is recorded (just after the receiver answered): refresh until it is.
-    const replayed = () => page.evaluate((id) => document.querySelector(`tr[data-delivery="${id}"] [data-testid=attempts]`)?.textContent.includes('replayed') === true, deliveryId);
-    for (let i = 0; i < 50 && !(await replayed()); i++) {
-      await Promise.all([page.waitForResponse((r) => r.url().includes('/deliveries')), page.click('button:has-text("Refresh")')]);
-      await settled(page);
-    }
-    assert.ok(await replayed(), 'the delivery log shows the replayed attempt');
+    // The replay is an attempt of its own, recorded once the receiver has answered (just after
+    // it counted the body): wait for the API to have it, then the delivery log shows it.
+    const endpointId = (await page.evaluate(() => location.hash)).split('/').pop();
+    const replayRecorded = async () => {
+      const { body } = await seed.api('GET', `/v1/webhooks/${endpointId}/deliveries?limit=20`);
+      return body.data.find((d) => d.id === deliveryId)?.attempts.some((a) => a.replay) === true;
+    };
+    for (const until = Date.now() + 10_000; !(await replayRecorded()) && Date.now() < until; );
+    assert.ok(await replayRecorded(), 'the API records the replayed attempt');
+    await page.click('button:has-text("Refresh")');
+    await page.waitForFunction((id) => document.querySelector(`tr[data-delivery="${id}"] [data-testid=attempts]`)?.textContent.includes('replayed') === true, deliveryId);
     assert.ok(receiver.bodies().some((b) => b.includes(payment.id)), 'the receiver got the payment events');
     noConsoleErrors(page);
     await page.close();
@@ -259,6 +287,44 @@ export const scenarios = {
     await page.close();
   },
 };
+
+/**
+ * The screens `auditScreens` visits, each with something on it: a refunded payment with its
+ * customer, a disputed one, a settlement (the clock moved 8 days) and a webhook endpoint.
+ */
+export async function screensToAudit(seed, receiver) {
+  const payment = await seed.payment({ mode: 'test', amount: 12_500, email: 'shots@example.com' });
+  await seed.api('POST', '/v1/refunds', { payment: payment.id, amount: 2_500 });
+  const disputed = await seed.payment({ mode: 'test', amount: 6_000 });
+  await seed.dispute(disputed.id);
+  const ok = async (...call) => {
+    const { status, body } = await seed.api(...call);
+    assert.ok(status < 300, `${call[0]} ${call[1]}: ${status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  await ok('POST', '/v1/webhooks', { url: receiver.url, enabledEvents: ['payment.completed'], description: 'Screenshots' });
+  await ok('POST', '/v1/test_helpers/clock/advance', { seconds: 8 * 86_400 });
+  const [settlement] = (await ok('GET', '/v1/settlements?limit=1')).data;
+  const [endpoint] = (await ok('GET', '/v1/webhooks?limit=1')).data;
+  assert.ok(settlement !== undefined, 'a settlement to show');
+  return [
+    'home',
+    'payments',
+    `payments/${payment.id}`,
+    `payments/${disputed.id}`,
+    'events',
+    'customers',
+    `customers/${payment.customer}`,
+    'settlements',
+    `settlements/${settlement.id}`,
+    'settings/team',
+    'settings/keys',
+    'settings/webhooks',
+    `settings/webhooks/${endpoint.id}`,
+    'settings/payouts',
+    'settings/account',
+  ];
+}
 
 /**
  * Every screen at 1280 and 390 px: axe-core finds no serious or critical violation, and a
