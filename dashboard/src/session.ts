@@ -4,7 +4,7 @@
  */
 import type { Mode, Role, Vinr } from '@vinr/sdk';
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { errorInfo, type ErrorInfo } from './format.js';
 import { allows, type Permission } from './roles.js';
 
@@ -24,6 +24,11 @@ export interface Session {
   readonly home: 'server' | 'browser';
   /** See `DashboardConnection.fetchLink`: set in the in-browser home. */
   readonly fetchLink: ((url: string) => Promise<Response>) | undefined;
+  /**
+   * The viewed role's key was refused (401): revoked or rolled since, on the API keys screen or
+   * in code. The shell makes the role a new key, and the screens load again with it.
+   */
+  keyRefused(): void;
   touch(): void;
   navigate(path: string): void;
 }
@@ -70,7 +75,12 @@ export function useLoad<T>(load: (vinr: Vinr) => Promise<T>, deps: readonly unkn
     setState((s) => ({ ...s, loading: true, error: undefined }));
     load(session.vinr).then(
       (data) => current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => current && setState({ data: undefined, error: errorInfo(error), loading: false }),
+      (error: unknown) => {
+        if (!current) return;
+        const info = errorInfo(error);
+        setState({ data: undefined, error: info, loading: false });
+        if (info.status === 401) session.keyRefused();
+      },
     );
     return () => {
       current = false;
@@ -88,6 +98,10 @@ export function useAction(): {
   run(action: () => Promise<unknown>): Promise<boolean>;
   clear(): void;
 } {
+  // Read when an action fails, not when `run` was made: `run` stays the same function.
+  const session = useSession();
+  const keyRefused = useRef(session.keyRefused);
+  keyRefused.current = session.keyRefused;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | undefined>(undefined);
   const run = useCallback(async (action: () => Promise<unknown>) => {
@@ -97,7 +111,9 @@ export function useAction(): {
       await action();
       return true;
     } catch (e) {
-      setError(errorInfo(e));
+      const info = errorInfo(e);
+      setError(info);
+      if (info.status === 401) keyRefused.current();
       return false;
     } finally {
       setBusy(false);

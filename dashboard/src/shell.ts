@@ -4,7 +4,7 @@
  */
 import type { Mode, Role, Vinr } from '@vinr/sdk';
 import type { VNode } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ClockControl } from './clock.js';
 import type { DashboardConnection } from './connection.js';
 import { CustomersScreen } from './customers.js';
@@ -47,6 +47,14 @@ function remembered(name: string): string | null {
   }
 }
 
+function forget(name: string): void {
+  try {
+    sessionStorage.removeItem(`${STORE}:${name}`);
+  } catch {
+    // Nothing was remembered either.
+  }
+}
+
 function remember(name: string, value: string): void {
   try {
     sessionStorage.setItem(`${STORE}:${name}`, value);
@@ -64,13 +72,17 @@ function remember(name: string, value: string): void {
 async function roleKey(connection: DashboardConnection, owner: Vinr, mode: Mode, role: Role): Promise<string> {
   const ownerKey = connection.keys[mode].secretKey;
   if (role === 'owner') return ownerKey;
-  const name = `key:${mode}:${role}:${ownerKey.slice(-8)}`;
+  const name = roleKeyName(connection, mode, role);
   const known = remembered(name);
   if (known !== null) return known;
   const created = await owner.apiKeys.create({ type: 'secret', role, name: `Dashboard: view as ${ROLE_LABELS[role]}` });
   if (created.secret === undefined) throw new Error('the API made the role key but did not return its secret');
   remember(name, created.secret);
   return created.secret;
+}
+
+function roleKeyName(connection: DashboardConnection, mode: Mode, role: Role): string {
+  return `key:${mode}:${role}:${connection.keys[mode].secretKey.slice(-8)}`;
 }
 
 export function Shell({ connection }: { connection: DashboardConnection }): VNode {
@@ -83,6 +95,11 @@ export function Shell({ connection }: { connection: DashboardConnection }): VNod
   const [currency, setCurrency] = useState('EUR');
   const [failure, setFailure] = useState<ErrorInfo | undefined>(undefined);
   const [resetting, setResetting] = useState(false);
+  /** Bumped to make the viewed role a new key (see `keyRefused`). */
+  const [keyRenewals, setKeyRenewals] = useState(0);
+  /** The role key in use, and the keys already replaced: each is replaced once, never in a loop. */
+  const roleKeyInUse = useRef<string | undefined>(undefined);
+  const replacedKeys = useMemo(() => new Set<string>(), []);
   const clients = useMemo(() => new Map<string, Vinr>(), []);
   const clientOf = (key: string): Vinr => {
     let client = clients.get(key);
@@ -98,13 +115,25 @@ export function Shell({ connection }: { connection: DashboardConnection }): VNod
     remember('mode', mode);
     remember('role', role);
     roleKey(connection, owner, mode, role).then(
-      (key) => current && setVinr(clientOf(key)),
+      (key) => {
+        if (!current) return;
+        roleKeyInUse.current = role === 'owner' ? undefined : key;
+        setVinr(clientOf(key));
+      },
       (e: unknown) => current && setFailure(errorInfo(e)),
     );
     return () => {
       current = false;
     };
-  }, [mode, role]);
+  }, [mode, role, keyRenewals]);
+
+  const keyRefused = (): void => {
+    const key = roleKeyInUse.current;
+    if (key === undefined || replacedKeys.has(key)) return;
+    replacedKeys.add(key);
+    forget(roleKeyName(connection, mode, role));
+    setKeyRenewals((n) => n + 1);
+  };
 
   // Also on a revision: Settings → Account may have just changed the default currency, which
   // the other screens' filters and amounts must take at once.
@@ -139,6 +168,7 @@ export function Shell({ connection }: { connection: DashboardConnection }): VNod
           revision,
           home: connection.home,
           fetchLink: connection.fetchLink,
+          keyRefused,
           touch: () => setRevision((r) => r + 1),
           navigate,
         };

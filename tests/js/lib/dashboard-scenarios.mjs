@@ -204,6 +204,28 @@ export const scenarios = {
     await page.close();
   },
 
+  async 'a "view as" key revoked elsewhere is replaced, and the screens load again'({ open, seed }) {
+    const payment = await seed.payment({ mode: 'test', amount: 2_000 });
+    const page = await open();
+    await viewAs(page, 'developer');
+    await page.waitForSelector(`[data-testid=payments-table] code.id:has-text("${payment.id}")`);
+    // The newest Developer key the dashboard made is this page's (other pages made their own).
+    const viewKeys = async () =>
+      (await seed.api('GET', '/v1/api_keys?limit=100')).body.data.filter((k) => k.name === 'Dashboard: view as Developer' && k.status === 'active');
+    const [inUse] = await viewKeys();
+    assert.equal((await seed.api('DELETE', `/v1/api_keys/${inUse.id}`)).status, 200);
+    // The next screen's load is refused with a 401; the dashboard makes a new key and loads again.
+    await go(page, 'home');
+    await go(page, 'payments');
+    await page.waitForSelector(`[data-testid=payments-table] code.id:has-text("${payment.id}")`);
+    assert.equal(await page.locator('main [role=alert]').count(), 0, 'no error left on the screen');
+    const [replacement] = await viewKeys();
+    assert.ok(replacement !== undefined && replacement.id !== inUse.id, 'a new Developer key');
+    assert.equal(await page.inputValue('#view-as'), 'developer', 'still viewing as Developer');
+    noConsoleErrors(page, [/status of 401/]);
+    await page.close();
+  },
+
   async 'roll a key and see the old one refused'({ open, seed }) {
     const page = await open({ route: 'settings/keys' });
     await page.selectOption('#key-role', 'developer');
