@@ -8,24 +8,11 @@
 // as it was at the end, whether the scenario passed or not. Bank details cannot be removed
 // through the API; a scenario only ever replaces them.
 import assert from 'node:assert/strict';
-import { go, settled } from './dashboard-scenarios.mjs';
+import { eventually, go, noConsoleErrors, settled } from './dashboard-scenarios.mjs';
 
 /** A name no other run of any scenario uses (the sandbox outlives one scenario). */
 function unique(prefix) {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-/**
- * Polls `check` (async, truthy when done). For a change the UI makes without showing anything
- * new: the seed cannot see the page's requests (in home (b) there are none), only the API.
- */
-async function eventually(check, what, timeout = 10_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The API's answer, which must be a 200: its body. */
@@ -58,6 +45,15 @@ async function restoreAccount(seed, before) {
   await ok(seed.api('PATCH', '/v1/account', { businessName: before.businessName, defaultCurrency: before.defaultCurrency, settlement: { schedule } }));
 }
 
+/** `restoreAccount`, then the page closed: in that order, as in home (b) the seed runs in the page. */
+async function restoreAccountAndClose(seed, before, page) {
+  try {
+    await restoreAccount(seed, before);
+  } finally {
+    await page.close();
+  }
+}
+
 /** The screen's error box (a 4xx of the API): its text, with the API's message and request id. */
 async function apiError(page) {
   const alert = page.locator('main [role=alert]');
@@ -65,10 +61,6 @@ async function apiError(page) {
   const text = await alert.textContent();
   assert.match(text, /Request id: req_/, 'the error quotes the request id');
   return text;
-}
-
-function noConsoleErrors(page, allow) {
-  assert.deepEqual(page.consoleErrors(allow), [], 'no console errors');
 }
 
 /** The texts of a selector's matches. */
@@ -178,12 +170,7 @@ export const settingsScenarios = {
       assert.ok(await page.isVisible(`main p:has-text("${holder} · DE ···· 3000")`));
       noConsoleErrors(page, [/status of 400/]);
     } finally {
-      // Before closing: in home (b) the seed runs in this page.
-      try {
-        await restoreAccount(seed, before);
-      } finally {
-        await page.close();
-      }
+      await restoreAccountAndClose(seed, before, page);
     }
   },
 
@@ -218,12 +205,7 @@ export const settingsScenarios = {
       assert.equal(after.defaultCurrency, currency);
       noConsoleErrors(page, [/status of 400/]);
     } finally {
-      // Before closing: in home (b) the seed runs in this page.
-      try {
-        await restoreAccount(seed, before);
-      } finally {
-        await page.close();
-      }
+      await restoreAccountAndClose(seed, before, page);
     }
   },
 
