@@ -171,6 +171,33 @@ export const scenarios = {
     await page.close();
   },
 
+  async 'a customer\'s record: lifetime volume, the stored card, and a refund started from it'({ open, seed }) {
+    const email = `record.${Date.now().toString(36)}@example.com`;
+    const payment = await seed.payment({ mode: 'test', amount: 9_900, email });
+    const attached = await seed.api('POST', `/v1/customers/${payment.customer}/payment_methods`, { paymentMethod: payment.paymentMethod });
+    assert.equal(attached.status, 200, JSON.stringify(attached.body));
+    const page = await open({ route: 'customers' });
+    await page.fill('#cust-email', email);
+    await page.press('#cust-email', 'Enter');
+    await page.click(`main a:has-text("${email}")`);
+    await settled(page);
+    assert.equal(await page.textContent('main h1'), email);
+    const record = await page.textContent('main');
+    assert.match(record, /EUR 99\.00/, 'the lifetime volume');
+    assert.match(record, /•••• 4242[\s\S]*default/, 'the stored card, the default method');
+    assert.ok(record.includes(payment.id) || (await page.locator(`a[href="#/payments/${payment.id}"]`).count()) === 1, 'the payment');
+    await page.click('main table button:has-text("Refund…")');
+    await page.fill(`#refund-amount-${payment.id}`, '9.90');
+    await page.click('[data-testid=refund-button]');
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), new RegExp(`EUR 9\\.90[\\s\\S]*${email.replace(/\./g, '\\.')}`), 'the amount and the customer');
+    await dialog.locator('button.danger').click();
+    await eventually(async () => (await seed.retrieve('payments', payment.id)).amountRefunded === 990, 'the API has the refund');
+    noConsoleErrors(page);
+    await page.close();
+  },
+
   async 'switch mode and see none of the other mode\'s objects'({ open, seed }) {
     const test = await seed.payment({ mode: 'test', amount: 1111 });
     const live = await seed.payment({ mode: 'live', amount: 2222, number: '5555555555554444' });
