@@ -252,7 +252,8 @@ pub struct PaymentAuthenticateParams {
 #[serde(rename_all = "camelCase")]
 pub struct PaymentDisputeParams {
     #[ts(
-        optional, type = "'fraudulent' | 'duplicate' | 'product_not_received' | 'product_unacceptable' | 'subscription_canceled' | 'credit_not_processed' | 'general'"
+        optional,
+        type = "'fraudulent' | 'duplicate' | 'product_not_received' | 'product_unacceptable' | 'subscription_canceled' | 'credit_not_processed' | 'general'"
     )]
     pub reason: Option<String>,
     pub amount: Option<i64>,
@@ -329,7 +330,8 @@ pub struct ScheduleParams {
     pub delay_days: Option<u8>,
     /// Weekly schedules: the weekday each window starts on.
     #[ts(
-        optional, type = "'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday'"
+        optional,
+        type = "'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday'"
     )]
     pub weekly_anchor: Option<String>,
     /// Monthly schedules: the day of the month, 1–28.
