@@ -45,9 +45,9 @@ export function replaceFile(path: string, bytes: Uint8Array, sync: boolean): voi
  * A large file is synced every this many bytes as it is written. On ext4 (and other journaling
  * file systems) an `fdatasync` of the log commits the journal, which first writes out the data
  * of every file whose blocks it allocated: a snapshot of tens of megabytes written at once and
- * synced at the end put each log sync behind all of it (measured: request p99 up by ~5 ms and
- * the slowest request at ~100 ms while a compaction ran). Synced in slices, a log sync waits
- * for one slice at most.
+ * synced at the end put each log sync behind all of it (measured under the server benchmark:
+ * the slowest request at 55–100 ms while a compaction ran, 38–55 ms synced in slices). Synced in
+ * slices, a log sync waits for one slice at most.
  */
 const PACED_SYNC_BYTES = 1024 * 1024;
 
