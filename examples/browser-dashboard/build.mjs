@@ -3,8 +3,7 @@
 // the SDK's two browser entries under sdk/. Any static file server can host the folder, at any
 // path (every URL in it is relative): `npx http-server examples/browser-dashboard/dist`.
 //
-// Needs the built package (`node scripts/build-js.mjs`, or scripts/build.sh) and the dashboard's
-// UI (dashboard/src/mount.ts).
+// Needs the built package (`node scripts/build-js.mjs`, or scripts/build.sh).
 //
 // Why the SDK is not bundled into app.mjs: its browser entries carry their Wasm inline (the
 // engine's is ~650 KB gzip). Kept as the package's own files, `@vinr/sdk` → sdk/inline.mjs and
@@ -30,7 +29,6 @@ const need = (path, how) => {
   }
 };
 need(join(sdkDist, 'sandbox-inline.mjs'), 'build the package first (node scripts/build-js.mjs)');
-need(join(dashboard, 'src/mount.ts'), "the dashboard's UI (mountDashboard) has not landed in this tree yet");
 
 // Type-checked against the package's published declarations, as a user's page would be.
 execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
@@ -54,7 +52,9 @@ await esbuild.build({
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
-  minify: true,
+  // Readable like the rest of the package (and home (a)'s bundle): names kept, with a map.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: true,
   sourcesContent: true,
   legalComments: 'none',
@@ -66,8 +66,7 @@ for (const file of Object.values(SDK)) {
   copyFileSync(join(sdkDist, file), join(out, 'sdk', file));
   if (existsSync(join(sdkDist, `${file}.map`))) copyFileSync(join(sdkDist, `${file}.map`), join(out, 'sdk', `${file}.map`));
 }
-const styles = existsSync(join(dashboard, 'styles.css'));
-if (styles) copyFileSync(join(dashboard, 'styles.css'), join(out, 'styles.css'));
+copyFileSync(join(dashboard, 'styles.css'), join(out, 'styles.css'));
 // The server home's policy (js/src/server/dashboard-assets.ts), but for webhook deliveries: the
 // sandbox in the page sends them with its own fetch, to whatever URL an endpoint names.
 const CSP = [
@@ -89,7 +88,8 @@ writeFileSync(
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>VINR sandbox dashboard (in your browser)</title>
 <link rel="icon" href="data:,">
-${styles ? '<link rel="stylesheet" href="./styles.css">\n' : ''}<script type="module" src="./app.mjs"></script>
+<link rel="stylesheet" href="./styles.css">
+<script type="module" src="./app.mjs"></script>
 </head>
 <body>
 <div id="app"><p class="boot">Loading the sandbox…</p></div>

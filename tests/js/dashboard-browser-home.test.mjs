@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './lib/browser.mjs';
-import { auditScreens, makeSeed, scenarios, screensToAudit, settled } from './lib/dashboard-scenarios.mjs';
+import { auditScreens, makeSeed, scenarios, screensToAudit, settled, watchConsole } from './lib/dashboard-scenarios.mjs';
 import { settingsScenarios } from './lib/dashboard-settings-scenarios.mjs';
 import { repoRoot, run } from './lib/project.mjs';
 import { serveDirectory } from './lib/static-server.mjs';
@@ -50,11 +50,8 @@ async function browserHome({ bypassCSP = false } = {}) {
 
   async function newPage({ width, height, route }) {
     const created = await context.newPage();
-    created.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    created.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    created.consoleErrors = (allow = []) => errors.filter((e) => !allow.some((re) => re.test(e)));
+    // One list for the context's pages: an error on a page closed since is still reported.
+    watchConsole(created, errors);
     await created.setViewportSize({ width, height });
     await created.goto(`${files.url}#/${route}`);
     return created;

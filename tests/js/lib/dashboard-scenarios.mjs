@@ -22,19 +22,27 @@ const axeSource = createRequire(import.meta.url)('axe-core').source;
 
 /**
  * A new page (its own context: sessionStorage starts empty) that records console errors and
- * page errors; `allow` lists patterns of console errors a scenario expects (a forced 403).
+ * page errors (see `watchConsole`).
  */
 export async function openDashboard(browser, url, { width = 1280, height = 900, route = 'payments', bypassCSP = false } = {}) {
   const page = await browser.newPage({ viewport: { width, height }, bypassCSP });
-  const errors = [];
+  watchConsole(page);
+  await page.goto(`${url}/#/${route}`);
+  await settled(page);
+  return page;
+}
+
+/**
+ * Records `page`'s console errors and page errors into `errors` (pages may share one list) and
+ * gives it `page.consoleErrors(allow)`: those not matching a pattern of `allow`, the errors a
+ * scenario expects (a forced 403).
+ */
+export function watchConsole(page, errors = []) {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.consoleErrors = (allow = []) => errors.filter((e) => !allow.some((re) => re.test(e)));
-  await page.goto(`${url}/#/${route}`);
-  await settled(page);
-  return page;
 }
 
 /** The screen has its heading and nothing is loading. */
