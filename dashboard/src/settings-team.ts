@@ -1,7 +1,7 @@
 /** Settings → Team: invite, change role, remove (roles apply per mode). */
 import type { Role, TeamMember } from '@vinr/sdk';
 import type { VNode } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { formatTime } from './format.js';
 import { html } from './html.js';
 import { ROLE_LABELS, ROLES } from './roles.js';
@@ -15,6 +15,13 @@ export function TeamSettings(): VNode {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('support');
   const [removing, setRemoving] = useState<TeamMember | undefined>(undefined);
+  // A role being saved, by member id. The select is controlled: without this it would snap back
+  // to the stored role while the change is in flight, and show the old role until the list reloads.
+  const [chosen, setChosen] = useState<Readonly<Record<string, Role>>>({});
+  useEffect(() => {
+    const members = list.data?.data;
+    if (members !== undefined) setChosen((c) => withoutConfirmed(c, members));
+  }, [list.data]);
   const action = useAction();
   const invite = (e: Event): void => {
     e.preventDefault();
@@ -25,10 +32,15 @@ export function TeamSettings(): VNode {
     });
   };
   const change = (member: TeamMember, next: Role): void => {
-    void action.run(async () => {
-      await session.vinr.team.update(member.id, { role: next });
-      list.reload();
-    });
+    setChosen((c) => ({ ...c, [member.id]: next }));
+    void action
+      .run(async () => {
+        await session.vinr.team.update(member.id, { role: next });
+        list.reload();
+      })
+      .then((saved) => {
+        if (!saved) setChosen((c) => without(c, member.id));
+      });
   };
   return html`<${Section} title=${`Team (${session.mode === 'test' ? 'sandbox' : 'live'} mode)`}>
     <p class="muted">Roles apply per mode: a member of this mode has no access to the other.</p>
@@ -52,7 +64,7 @@ export function TeamSettings(): VNode {
             (m) => html`<tr>
               <td>${m.email}</td>
               <td>${manage
-                ? html`<select aria-label=${`Role of ${m.email}`} value=${m.role} onChange=${(e: Event) => change(m, (e.currentTarget as HTMLSelectElement).value as Role)}>
+                ? html`<select aria-label=${`Role of ${m.email}`} value=${chosen[m.id] ?? m.role} onChange=${(e: Event) => change(m, (e.currentTarget as HTMLSelectElement).value as Role)}>
                     ${ROLES.map((r) => html`<option value=${r}>${ROLE_LABELS[r]}</option>`)}
                   </select>`
                 : ROLE_LABELS[m.role]}</td>
@@ -71,4 +83,15 @@ export function TeamSettings(): VNode {
           }}
           onClose=${() => setRemoving(undefined)}><p>${removing.email} loses access to ${session.mode === 'test' ? 'sandbox' : 'live'} mode at once.</p><//>`}
   <//>` as VNode;
+}
+
+function without(chosen: Readonly<Record<string, Role>>, id: string): Record<string, Role> {
+  const { [id]: _dropped, ...rest } = chosen;
+  return rest;
+}
+
+/** The roles still being saved: those the listed members do not show yet. */
+function withoutConfirmed(chosen: Readonly<Record<string, Role>>, members: readonly TeamMember[]): Readonly<Record<string, Role>> {
+  const confirmed = members.filter((m) => chosen[m.id] === m.role);
+  return confirmed.length === 0 ? chosen : confirmed.reduce((c, m) => without(c, m.id), chosen);
 }

@@ -63,6 +63,23 @@ async function apiError(page) {
   return text;
 }
 
+/**
+ * Holds the page's requests of one method to a URL pattern until `release()`, which lets them go
+ * on (as they are, and all later ones) and stops holding. Requests the page never sends over the
+ * network (the sandbox in the page) are not seen.
+ */
+async function holdRequest(page, method, pattern) {
+  const held = [];
+  const handler = (route) => (route.request().method() === method ? held.push(route) : route.fallback());
+  await page.route(pattern, handler);
+  return {
+    async release() {
+      await Promise.all(held.map((route) => route.continue()));
+      await page.unroute(pattern, handler);
+    },
+  };
+}
+
 /** The texts of a selector's matches. */
 const texts = (page, selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent.trim()));
 
@@ -94,11 +111,16 @@ export const settingsScenarios = {
     await page.fill('#team-email', email.toUpperCase());
     await page.click('form[aria-label="Invite a member"] button[type=submit]');
     assert.match(await apiError(page), /already a member/);
-    // A new role, from the member's row.
+    // A new role, from the member's row. While it is saved the select shows the role chosen, not
+    // the stored one. Over HTTP (home a) the save is held until the select has been read, so the
+    // read cannot race it; in home (b) no request leaves the page and nothing is held.
+    const save = await holdRequest(page, 'PATCH', '**/v1/team/members/*');
     await page.selectOption(roleSelect, 'analyst');
+    assert.equal(await page.inputValue(roleSelect), 'analyst', 'the select keeps the role being saved');
+    await save.release();
     await eventually(async () => (await teamMember(seed, email))?.role === 'analyst', 'the API shows the new role');
     await page.waitForFunction(() => document.querySelector('main [role=alert]') === null);
-    assert.equal(await page.inputValue(roleSelect), 'analyst');
+    await page.waitForFunction((select) => document.querySelector(select)?.value === 'analyst', roleSelect);
     // Removal asks first; cancelling keeps the member.
     await page.click(`${row} button:has-text("Remove")`);
     const dialog = page.locator('dialog[open]');
