@@ -279,6 +279,7 @@ describe('fileStorage', () => {
     const stats = first.storage.stats();
     assert.ok(stats.snapshots >= 1 && stats.generation === stats.snapshots && stats.failedCompactions === 0, JSON.stringify(stats));
     assert.equal(existsSync(join(dir, OLD_LOG)), false, 'the compacted log is deleted');
+    assert.equal(existsSync(join(dir, `${SNAPSHOT}.retired`)), false, 'a replaced snapshot is freed, not left aside');
     assert.equal(generationOf(join(dir, SNAPSHOT)), stats.generation);
     assert.equal(readLog(dir).generation, stats.generation, 'the log follows the snapshot');
     const compacted = first.sandbox.snapshot();
@@ -369,12 +370,19 @@ describe('fileStorage', () => {
     await reopened.storage.close();
 
     // 3. The compactor renamed the snapshot in but did not get to delete the old log: the old log
-    //    is recognised (generation 0 < the snapshot's 1) and deleted, not replayed again.
-    writeFileSync(join(dir, OLD_LOG), log0);
-    reopened = await open(dir);
-    assert.deepEqual(reopened.sandbox.snapshot(), rotatedState);
-    assert.equal(existsSync(join(dir, OLD_LOG)), false);
-    await reopened.storage.close();
+    //    is recognised (generation 0 < the snapshot's 1) and deleted, not replayed again. Whole,
+    //    or cut partway (it is removed from its end, a slice at a time, down to its header), with
+    //    the replaced snapshot still kept aside to be freed.
+    // The file header is 24 bytes.
+    for (const cut of [log0.length, Math.floor(log0.length / 2) + 3, 24]) {
+      writeFileSync(join(dir, OLD_LOG), log0.subarray(0, cut));
+      writeFileSync(join(dir, `${SNAPSHOT}.retired`), 'a replaced snapshot, never read again');
+      reopened = await open(dir);
+      assert.deepEqual(reopened.sandbox.snapshot(), rotatedState, `old log cut to ${cut} bytes`);
+      assert.equal(existsSync(join(dir, OLD_LOG)), false);
+      assert.equal(existsSync(join(dir, `${SNAPSHOT}.retired`)), false, 'the file kept aside is deleted');
+      await reopened.storage.close();
+    }
 
     // 4. A directory from before compaction ran in a thread: snapshot 1 and a log of generation 0
     //    that it holds (that version renamed the snapshot in, then replaced the log).

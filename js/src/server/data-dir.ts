@@ -8,6 +8,8 @@
  *   file renamed from `sandbox.log`, a new empty log renamed in) so that appends go on while
  *   the compactor turns snapshot + old log into the next snapshot; the old log is deleted once
  *   that snapshot is in place.
+ * - `*.tmp` (a file being written, renamed into place once whole) and `*.retired` (a replaced
+ *   file kept aside to be freed in slices): never read; a load deletes any left.
  *
  * Generations tie them together: a log's header says which snapshot it follows. With `S` the
  * snapshot's generation, the old log (if any) follows `S` and the log `S + 1`; with no old log,
@@ -16,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VinrStorageError } from '../errors.js';
-import { errorCode, removeQuietly, replaceFile, syncDirectory, TMP, truncateFile } from './durable-fs.js';
+import { errorCode, removeQuietly, replaceFile, RETIRED, syncDirectory, TMP, truncateFile } from './durable-fs.js';
 import { corrupt, decodeSnapshotFile, encodeFileHeader, FILE_HEADER_BYTES, readFileHeader, scanLog } from './log-format.js';
 
 export const LOG = 'sandbox.log';
@@ -49,8 +51,7 @@ export function readDataDirectory(dir: string, sync: boolean, parents: readonly 
   const logPath = join(dir, LOG);
   const oldPath = join(dir, OLD_LOG);
   const snapshotPath = join(dir, SNAPSHOT);
-  removeQuietly(logPath + TMP);
-  removeQuietly(snapshotPath + TMP);
+  for (const leftover of [logPath + TMP, snapshotPath + TMP, logPath + RETIRED, snapshotPath + RETIRED]) removeQuietly(leftover);
 
   const { generation, snapshot } = readSnapshot(snapshotPath);
 

@@ -3,7 +3,7 @@
  * storage's own threads (the log writer, the compactor), where blocking is the point, and on
  * the main thread only when a sandbox opens.
  */
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -27,29 +27,79 @@ export function writeAll(fd: number, bytes: Uint8Array, syncEvery = Infinity): v
 /**
  * Atomically replaces `path` with `bytes`: a temporary file (`path` + `.tmp`), written and
  * synced, renamed over `path`, and the rename synced. After a crash, `path` is wholly old or
- * wholly new; a leftover temporary file is never read.
+ * wholly new; a leftover temporary file is never read. The file replaced is kept aside under
+ * `path` + `.retired` until then, and freed a slice at a time after (see `removeInSlices`).
  */
 export function replaceFile(path: string, bytes: Uint8Array, sync: boolean): void {
   const tmp = path + TMP;
   writeFileSynced(tmp, bytes, sync, PACED_SYNC_BYTES);
+  const retired = sync ? keepAside(path) : undefined;
   try {
     renameSync(tmp, path);
   } catch (e) {
     removeQuietly(tmp);
+    if (retired !== undefined) removeQuietly(retired);
     throw e;
   }
   if (sync) syncDirectory(dirname(path));
+  if (retired !== undefined) removeInSlices(retired, 0, sync);
 }
 
 /**
- * A large file is synced every this many bytes as it is written. On ext4 (and other journaling
- * file systems) an `fdatasync` of the log commits the journal, which first writes out the data
- * of every file whose blocks it allocated: a snapshot of tens of megabytes written at once and
- * synced at the end put each log sync behind all of it (measured under the server benchmark:
- * the slowest request at 55–100 ms while a compaction ran, 38–55 ms synced in slices). Synced in
- * slices, a log sync waits for one slice at most.
+ * A large file is synced every this many bytes as it is written, and cut by this many bytes at
+ * a time as it is removed. On ext4 (and other journaling file systems) an `fdatasync` of the
+ * log commits the journal, and a commit first writes out the data of every file whose blocks
+ * it allocated, and discards the blocks freed since the last one (on a disk mounted with
+ * `discard`). Measured under the server benchmark: a snapshot of tens of megabytes synced only
+ * at its end put the slowest request at 55–100 ms (38–55 ms synced in slices); an old log and a
+ * snapshot of 110 MB unlinked at once held the log's syncs for 30 ms. In slices, a log sync
+ * waits for one slice at most.
  */
 const PACED_SYNC_BYTES = 1024 * 1024;
+
+/** The suffix of a replaced file kept aside until it is freed; a leftover one is never read. */
+export const RETIRED = '.retired';
+
+/**
+ * A second name for `path`'s file, so that renaming over `path` does not free it at once;
+ * `undefined` when there is no file (or the file system has no hard links: it is then freed at
+ * once).
+ */
+function keepAside(path: string): string | undefined {
+  const aside = path + RETIRED;
+  removeQuietly(aside);
+  try {
+    linkSync(path, aside);
+    return aside;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes `path` from its end a slice at a time (each cut synced: see `PACED_SYNC_BYTES`), down
+ * to its first `keep` bytes, then unlinks it. Only for files nothing reads again: a crash or a
+ * failure partway leaves a shorter file that the next load deletes, so this never throws.
+ */
+export function removeInSlices(path: string, keep: number, sync: boolean): void {
+  try {
+    if (sync) {
+      const fd = openSync(path, 'r+');
+      try {
+        for (let size = fstatSync(fd).size; size > keep; ) {
+          size = Math.max(keep, size - PACED_SYNC_BYTES);
+          ftruncateSync(fd, size);
+          fdatasyncSync(fd);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    unlinkSync(path);
+  } catch {
+    removeQuietly(path);
+  }
+}
 
 /** Writes `bytes` as the whole of a new file at `path`, synced; on failure the file is removed. */
 export function writeFileSynced(path: string, bytes: Uint8Array, sync: boolean, syncEvery = Infinity): void {

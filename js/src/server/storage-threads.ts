@@ -11,13 +11,13 @@
  * - The **compactor** turns the snapshot and the old log into the next snapshot (a fresh engine
  *   replaying them), replaces the snapshot and deletes the old log, then ends.
  */
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { messageOf, VinrError } from '../errors.js';
 import { LOG, OLD_LOG, oldLogBatches, readDataDirectory, readIfPresent, readSnapshot, SNAPSHOT, type DataDirectory } from './data-dir.js';
-import { replaceFile, syncDirectory, TMP, writeAll, writeFileSynced } from './durable-fs.js';
+import { removeInSlices, replaceFile, syncDirectory, TMP, writeAll, writeFileSynced } from './durable-fs.js';
 import { encodeFileHeader, encodeSnapshotFile, FILE_HEADER_BYTES, FRAME_HEADER_BYTES, sealFrame } from './log-format.js';
 
 /** Why an operation failed: a `VinrStorageError`'s code and message, or an I/O error's message (no code). */
@@ -242,9 +242,9 @@ export function runCompactor(
     // One buffer into the engine, not one per batch: a copy each, and an allocation each.
     const next = compact(snapshot, joinLines(oldLogBatches(oldFile, oldPath, generation, snapshotPath)));
     replaceFile(snapshotPath, encodeSnapshotFile(generation + 1, next), data.sync);
-    // From here the snapshot holds the old log: a crash before the unlink leaves a log that the
-    // next load recognises by its generation and deletes.
-    unlinkSync(oldPath);
+    // From here the snapshot holds the old log: a crash before it is gone leaves a log (its
+    // header at least) that the next load recognises by its generation and deletes.
+    removeInSlices(oldPath, FILE_HEADER_BYTES, data.sync);
     if (data.sync) syncDirectory(data.dir);
     reply = { generation: generation + 1, snapshotBytes: next.length };
   } catch (e) {
