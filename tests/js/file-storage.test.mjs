@@ -217,7 +217,7 @@ describe('fileStorage', () => {
     await storage.appendMany([]);
     assert.deepEqual(
       { ...storage.stats(), logBytes: undefined },
-      { appends: 4, writes: 2, syncs: 2, logBytes: undefined, snapshots: 0, failedCompactions: 0, generation: 0, truncatedBytes: 0 },
+      { appends: 4, writes: 2, syncs: 2, logBytes: undefined, snapshots: 0, failedCompactions: 0, generation: 0, truncatedBytes: 0, compaction: 'idle' },
     );
     assert.equal(storage.stats().logBytes, size(dir));
     await storage.close();
@@ -296,6 +296,45 @@ describe('fileStorage', () => {
     const third = await open(dir);
     assert.deepEqual(third.sandbox.snapshot(), after);
     await third.storage.close();
+  });
+
+  test('a compaction due waits for a quiet moment (200 ms without appends); compacted() starts it; an overdue one starts at once', async () => {
+    const threshold = 20_000;
+    const dir = newDir();
+    const { storage, sandbox } = await open(dir, { compactAfterBytes: threshold });
+    const customer = (i) => api(sandbox, 'POST', '/v1/customers', { email: `quiet${i}@example.com` });
+    // One request at a time until the log is past the threshold, not past four times it.
+    let lastSent = 0;
+    for (let i = 0; storage.stats().logBytes - 24 <= threshold; i++) {
+      lastSent = Date.now();
+      await customer(i);
+    }
+    assert.ok(storage.stats().logBytes < 4 * threshold, 'far from overdue');
+    assert.equal(storage.stats().compaction, 'waiting', 'due, but requests were coming in');
+    assert.equal(existsSync(join(dir, OLD_LOG)), false, 'not even rotated');
+    // Left alone, it starts by itself once the log is quiet.
+    while (storage.stats().snapshots === 0 && Date.now() - lastSent < 20_000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(Date.now() - lastSent >= 190, 'it waited for the quiet moment after the last append');
+    await storage.compacted();
+    assert.deepEqual([storage.stats().snapshots, storage.stats().compaction], [1, 'idle']);
+
+    // compacted() does not wait for the quiet moment: it starts the compaction waiting.
+    for (let i = 0; storage.stats().compaction !== 'waiting'; i++) await customer(1000 + i);
+    const compacting = storage.compacted();
+    assert.equal(storage.stats().compaction, 'running');
+    await compacting;
+    assert.equal(storage.stats().snapshots, 2);
+
+    // A burst that takes the log past four times the threshold: compacted at once, in the burst.
+    const overdue = 4 * Math.max(threshold, 2 * size(dir, SNAPSHOT));
+    const description = 'a description long enough to fill the log quickly '.repeat(8);
+    await Promise.all(Array.from({ length: Math.ceil(overdue / 500) }, (_, i) => api(sandbox, 'POST', '/v1/customers', { email: `burst${i}@example.com`, description })));
+    assert.equal(storage.stats().compaction, 'running', 'overdue: no quiet moment awaited');
+    const state = sandbox.snapshot();
+    await storage.close();
+    const reopened = await open(dir);
+    assert.deepEqual(reopened.sandbox.snapshot(), state);
+    await reopened.storage.close();
   });
 
   test('a snapshot larger than one sync slice (1 MiB) is written whole: the compacted state reopens the same', async () => {

@@ -576,7 +576,8 @@ async function compareInProcess(data, scratch, origin, key, serverPages, report)
   });
   assert.equal(res.status, 200);
   await writer.settled();
-  await compacting.close(); // waits for the compaction the append started
+  await compacting.compacted(); // the compaction the append made due, started at once
+  await compacting.close();
   assert.equal(compacting.stats().snapshots, 1, 'the copy was compacted');
   assert.ok(appended.length >= 1, 'the request appended its batch');
 

@@ -34,7 +34,8 @@ export interface FileStorageOptions {
    * at least twice the snapshot's size: a thread of its own then replays snapshot and log into
    * the next snapshot, while appends go on to a new log. Default 8 MiB (8388608). `Infinity`
    * never compacts. Compaction bounds both the disk use and the time a restart spends replaying
-   * the log.
+   * the log. A compaction due waits for a quiet moment (no append for 200 ms), so that it does
+   * not slow the requests of a burst, unless the log has grown to four times the threshold.
    */
   compactAfterBytes?: number | undefined;
   /**
@@ -72,6 +73,8 @@ export interface FileStorageStats {
   generation: number;
   /** Bytes of an unfinished write cut from the log's tail by the last `load` (0 when none). */
   truncatedBytes: number;
+  /** `waiting`: due, and waiting for a quiet moment (see `compactAfterBytes`). */
+  compaction: 'idle' | 'waiting' | 'running';
 }
 
 /** The adapter `fileStorage(dir)` returns: a `SandboxStorage` on files, with its own `close`. */
@@ -87,8 +90,9 @@ export interface FileStorage extends SandboxStorage {
   /** Counters, for tests and monitoring (e.g. that group commit shares syncs). */
   stats(): FileStorageStats;
   /**
-   * Resolves when no compaction is running (at once if none is); never rejects. A failed
-   * compaction loses nothing (the log still holds every batch) and is tried again later.
+   * Resolves when no compaction is running (at once if none is), starting the one that waits
+   * for a quiet moment, if any; never rejects. A failed compaction loses nothing (the log still
+   * holds every batch) and is tried again later.
    */
   compacted(): Promise<void>;
   /**
@@ -100,6 +104,14 @@ export interface FileStorage extends SandboxStorage {
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 8 * 1024 * 1024;
+/**
+ * A compaction due starts once the log has had no append for this long. Measured under the
+ * server benchmark (50 connections, 2 cores): while a compaction read, replayed and wrote ~100
+ * MB, the requests' p99 went from ~9 ms to ~11 ms, however the compactor was paced or niced.
+ */
+const QUIET_MS = 200;
+/** ...unless the log has grown past the threshold by this factor: it then starts at once. */
+const OVERDUE_FACTOR = 4;
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set(['compactAfterBytes', 'sync', 'reset']);
 
 /**
@@ -189,6 +201,10 @@ class FileStorageImpl implements FileStorage {
   #oldLog = false;
   /** The rotation and compaction running, if any; never rejects. */
   #compaction: Promise<void> | undefined;
+  /** Set while a compaction is due and waits for the log to be quiet. */
+  #quietTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `performance.now()` when the last group went to the writer. */
+  #lastFlushAt = 0;
 
   #appends = 0;
   #writes = 0;
@@ -244,16 +260,20 @@ class FileStorageImpl implements FileStorage {
       failedCompactions: this.#failedCompactions,
       generation: this.#generation,
       truncatedBytes: this.#truncatedBytes,
+      compaction: this.#compaction !== undefined ? 'running' : this.#quietTimer !== undefined ? 'waiting' : 'idle',
     };
   }
 
   compacted(): Promise<void> {
+    if (this.#quietTimer !== undefined) this.#startCompaction();
     return this.#compaction ?? Promise.resolve();
   }
 
   close(): Promise<void> {
     // This turn's appends go to the writer before the close does.
     if (this.#closing === undefined) this.#flush();
+    // A compaction still waiting is left to the next open, which finds the log as long.
+    this.#stopWaitingForQuiet();
     this.#closing ??= this.#queue.then(async () => {
       try {
         await this.#compaction;
@@ -326,6 +346,7 @@ class FileStorageImpl implements FileStorage {
     const group = this.#group;
     if (group === undefined) return;
     this.#group = undefined;
+    this.#lastFlushAt = performance.now();
     this.#writer.append(group.frame.take()).then(
       () => {
         this.#bytesAhead -= group.bytes;
@@ -348,12 +369,40 @@ class FileStorageImpl implements FileStorage {
   }
 
   /**
-   * Once the log is past the threshold: rotate it (queued behind the appends handed to the
-   * writer so far, so the old log holds exactly them) and compact the old one in a thread.
+   * Once the log is past the threshold: compact it at the next quiet moment, or at once when it
+   * is overdue (see `QUIET_MS`).
    */
   #maybeCompact(): void {
     if (this.#compaction !== undefined || this.#closing !== undefined) return;
-    if (this.#logBytes - FILE_HEADER_BYTES + this.#bytesAhead <= this.#compactAt) return;
+    const logged = this.#logBytes - FILE_HEADER_BYTES + this.#bytesAhead;
+    if (logged <= this.#compactAt) return;
+    if (logged > this.#compactAt * OVERDUE_FACTOR) this.#startCompaction();
+    else if (this.#quietTimer === undefined) this.#waitForQuiet(QUIET_MS);
+  }
+
+  #waitForQuiet(ms: number): void {
+    this.#quietTimer = setTimeout(() => {
+      this.#quietTimer = undefined;
+      const quietFor = performance.now() - this.#lastFlushAt;
+      if (quietFor >= QUIET_MS) this.#startCompaction();
+      else this.#waitForQuiet(QUIET_MS - quietFor);
+    }, ms);
+    // Not a reason to keep the process alive: the next open compacts a log left long.
+    this.#quietTimer.unref();
+  }
+
+  #stopWaitingForQuiet(): void {
+    clearTimeout(this.#quietTimer);
+    this.#quietTimer = undefined;
+  }
+
+  /**
+   * Rotates the log (queued behind the appends handed to the writer so far, so the old log
+   * holds exactly them) and compacts the old one in a thread.
+   */
+  #startCompaction(): void {
+    this.#stopWaitingForQuiet();
+    if (this.#compaction !== undefined || this.#closing !== undefined) return;
     // After a failed compaction the old log is still there: that one is compacted again first.
     const rotated = this.#oldLog
       ? Promise.resolve(true)
