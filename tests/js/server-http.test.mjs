@@ -190,6 +190,40 @@ print(json.dumps({"authorized": pay["status"], "captured": cap["status"], "refun
     assert.equal(await mine.exited, 0);
     assert.match(mine.output().stdout, /stopping: finishing requests in flight…\nstopped\./);
   });
+  test('SIGTERM: a request that comes on a busy keep-alive connection while closing is answered, with Connection: close', async (t) => {
+    const mine = await startVinrSandbox(project, ['--memory', '--quiet']);
+    t.after(() => mine.stop('SIGKILL'));
+    const { port } = new URL(mine.url);
+    const request = (email) => {
+      const body = JSON.stringify({ email });
+      return (
+        `POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${mine.key}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+      );
+    };
+    const first = request('first@example.com');
+    // The first request is in flight (its body unfinished) when the stop comes; the second one
+    // follows it on the same connection once the server is closing.
+    const answer = new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(first.slice(0, -10));
+        setTimeout(() => {
+          mine.stop('SIGTERM');
+          setTimeout(() => socket.write(first.slice(-10) + request('second@example.com')), 300);
+        }, 100);
+      });
+      let received = '';
+      socket.on('data', (d) => (received += d));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    const text = await answer;
+    const answers = text.split(/(?=HTTP\/1\.1 )/);
+    assert.equal(answers.length, 2, text);
+    assert.deepEqual(answers.map((a) => parseRaw(a).body.email), ['first@example.com', 'second@example.com']);
+    assert.match(answers[1], /\r\nconnection: close\r\n/i, 'the last answer on that connection says so');
+    assert.equal(await mine.exited, 0);
+  });
 });
 
 describe('vinr sandbox, on a data directory', () => {

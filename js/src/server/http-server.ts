@@ -79,6 +79,8 @@ export async function startServer(options: SandboxServerOptions): Promise<Sandbo
     (req, res) => {
       inFlight.started();
       res.on('close', inFlight.ended);
+      // Once closing, a keep-alive connection's next request is its last: the count drains.
+      if (inFlight.closing) res.shouldKeepAlive = false;
       serve(context, req, res);
     },
   );
@@ -354,6 +356,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, log: ((
 class InFlight {
   #count = 0;
   #drained: (() => void)[] = [];
+  /** Set by a graceful close. */
+  closing = false;
 
   started(): void {
     this.#count++;
@@ -371,6 +375,7 @@ class InFlight {
 }
 
 async function closeGracefully(server: Server, inFlight: InFlight, graceMs: number): Promise<void> {
+  inFlight.closing = true;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Idle keep-alive connections would hold `close` open until they time out.
   server.closeIdleConnections();
