@@ -3,7 +3,7 @@
  * storage's own threads (the log writer, the compactor), where blocking is the point, and on
  * the main thread only when a sandbox opens.
  */
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -84,15 +84,9 @@ function keepAside(path: string): string | undefined {
 export function removeInSlices(path: string, keep: number, sync: boolean): void {
   try {
     if (sync) {
-      const fd = openSync(path, 'r+');
-      try {
-        for (let size = fstatSync(fd).size; size > keep; ) {
-          size = Math.max(keep, size - PACED_SYNC_BYTES);
-          ftruncateSync(fd, size);
-          fdatasyncSync(fd);
-        }
-      } finally {
-        closeSync(fd);
+      for (let size = statSync(path).size; size > keep; ) {
+        size = Math.max(keep, size - PACED_SYNC_BYTES);
+        truncateFile(path, size, sync);
       }
     }
     unlinkSync(path);
