@@ -33,6 +33,7 @@ mod idempotency;
 mod json_out;
 pub mod ledger;
 pub mod list;
+mod merge;
 mod outbox;
 #[cfg(test)]
 mod param_types;
@@ -72,6 +73,7 @@ use crate::ids::{Id, IdPrefix};
 use crate::keys::{KeyKind, Mode};
 
 pub use http::{Request, Response, MAX_BODY_BYTES, MAX_JSON_DEPTH};
+pub use merge::RecordMerger;
 pub use outbox::{DeliveryResult, OutgoingDelivery, USER_AGENT};
 pub use random::SEED_BYTES;
 pub use rate_limit::RateLimit;
@@ -285,14 +287,14 @@ impl Sandbox {
     }
 
     /// A snapshot of the state that `snapshot` and the `batches` after it restore to, made
-    /// without opening a sandbox on them (see `records::merge`): what a storage adapter
-    /// compacts its log into, on a thread other than the one serving requests. It restores to
-    /// the same state as they do, though its bytes are not `snapshot()`'s canonical ones.
+    /// without opening a sandbox on them (see [`RecordMerger`], which a storage adapter runs
+    /// in pieces, on a thread other than the one serving requests). It restores to the same
+    /// state as they do, though its bytes are not `snapshot()`'s canonical ones.
     pub fn compact<'a>(
         snapshot: Option<&'a [u8]>,
-        batches: impl Iterator<Item = &'a [u8]>,
+        batches: impl Iterator<Item = &'a [u8]> + Clone,
     ) -> Result<Vec<u8>, RestoreError> {
-        records::merge(snapshot, batches)
+        merge::merge(snapshot, batches)
     }
 
     /// `{"test":{"secretKey","publishableKey"},"live":{…}}`: the Owner's current keys.

@@ -57,6 +57,8 @@ pub enum RestoreError {
     InvalidRecord { line: usize, reason: String },
     #[error("the stored data holds no account record")]
     NoAccount,
+    #[error("the compaction was not run as its two passes must be: {0}")]
+    Compaction(String),
 }
 
 #[derive(Serialize)]
@@ -68,11 +70,11 @@ struct LineOut<'a, V: Serialize> {
 }
 
 #[derive(Deserialize)]
-struct LineIn<'a> {
-    k: &'a str,
+pub(super) struct LineIn<'a> {
+    pub(super) k: &'a str,
     s: Option<u64>,
     #[serde(borrow)]
-    v: &'a RawValue,
+    pub(super) v: &'a RawValue,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -285,68 +287,6 @@ fn apply_line(store: &mut Option<Store>, line: &[u8]) -> Result<(), String> {
     }
 }
 
-/// The records of `snapshot` and the `batches` after it, cut to what replaying them needs: the
-/// last record of each key, and no record of an object deleted since. The state is never
-/// rebuilt, nor a value read (only each line's key), which makes this many times cheaper than
-/// `snapshot(&restore(..)?)`, and it restores to the same state: a key's last
-/// record is the one replay would leave, and records of different keys do not depend on each
-/// other until `restore`'s final pass. The account record goes first, as `restore` needs it;
-/// the rest keep the order of their last appearance.
-pub fn merge<'a>(
-    snapshot: Option<&'a [u8]>,
-    batches: impl Iterator<Item = &'a [u8]>,
-) -> Result<Vec<u8>, RestoreError> {
-    let mut lines: Vec<Option<&'a [u8]>> = Vec::new();
-    let mut last: std::collections::HashMap<&'a str, usize> = std::collections::HashMap::new();
-    let mut account: Option<&'a [u8]> = None;
-    let mut line_no = 0usize;
-    for chunk in snapshot.into_iter().chain(batches) {
-        for line in chunk.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-            line_no += 1;
-            let (key, deleted) = key_of(line).map_err(|reason| RestoreError::InvalidRecord {
-                line: line_no,
-                reason,
-            })?;
-            if key == "account" {
-                account = Some(line);
-                continue;
-            }
-            if let Some(at) = last.insert(key, lines.len()) {
-                lines[at] = None;
-            }
-            lines.push((!deleted).then_some(line));
-        }
-    }
-    let account = account.ok_or(RestoreError::NoAccount)?;
-    let mut out = Vec::with_capacity(
-        lines.iter().flatten().map(|l| l.len() + 1).sum::<usize>() + account.len() + 1,
-    );
-    for line in std::iter::once(account).chain(lines.into_iter().flatten()) {
-        out.extend_from_slice(line);
-        out.push(b'\n');
-    }
-    Ok(out)
-}
-
-/// A record's key, and whether it records a deletion, read off the line as `push_line` spells
-/// it (`{"k":"<key>",…,"v":<value>}`, `v` last) without scanning the value, which is most of
-/// the line; any other spelling is parsed whole.
-fn key_of(line: &[u8]) -> Result<(&str, bool), String> {
-    if let Some(rest) = line.strip_prefix(b"{\"k\":\"") {
-        // A key is ids and slashes: an escape would need the full parse.
-        if let Some(end) = rest.iter().position(|&b| b == b'"' || b == b'\\') {
-            if rest[end] == b'"' && line.ends_with(b"}") {
-                let key = std::str::from_utf8(&rest[..end]).map_err(|e| e.to_string())?;
-                // `v` closes the line: only a null `v` can end it in `"v":null}` (any other
-                // value that ends in `null` is nested, so the line ends in `}}` or `]}`).
-                return Ok((key, line.ends_with(b",\"v\":null}")));
-            }
-        }
-    }
-    let parsed: LineIn = serde_json::from_slice(line).map_err(|e| e.to_string())?;
-    Ok((parsed.k, parsed.v.get() == "null"))
-}
-
 /// Rebuilds a store from a snapshot and the batches written after it.
 pub fn restore<'a>(
     snapshot: Option<&'a [u8]>,
@@ -372,49 +312,4 @@ pub fn restore<'a>(
     clock::rebuild_jobs(&mut store);
     store.touched.clear();
     Ok(store)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::key_of;
-
-    #[test]
-    fn key_of_reads_the_key_and_a_deletion_without_parsing_the_value() {
-        let cases: [(&[u8], &str, bool); 5] = [
-            (
-                br#"{"k":"test/customer/cust_1","s":3,"v":{"email":"a@b.c"}}"#,
-                "test/customer/cust_1",
-                false,
-            ),
-            (
-                br#"{"k":"test/customer/cust_1","s":3,"v":null}"#,
-                "test/customer/cust_1",
-                true,
-            ),
-            (br#"{"k":"account","v":{"nextSeq":4}}"#, "account", false),
-            // A nested `"v":null` is not the record's.
-            (
-                br#"{"k":"test/event/evt_1","s":5,"v":{"data":{"v":null}}}"#,
-                "test/event/evt_1",
-                false,
-            ),
-            // Other spellings take the full parse.
-            (
-                br#"{"v":null,"k":"test/refund/re_1"}"#,
-                "test/refund/re_1",
-                true,
-            ),
-        ];
-        for (line, key, deleted) in cases {
-            assert_eq!(
-                key_of(line),
-                Ok((key, deleted)),
-                "{}",
-                String::from_utf8_lossy(line)
-            );
-        }
-        assert!(key_of(b"not json").is_err());
-        // An escaped key is refused, as `restore` refuses it.
-        assert!(key_of(br#"{"k":"test/x\/y","v":1}"#).is_err());
-    }
 }

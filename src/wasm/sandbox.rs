@@ -58,7 +58,7 @@ impl SandboxCore {
             snapshot.as_deref(),
             batches.iter().map(Vec::as_slice),
         )
-        .map_err(|e| error::to_js(&ApiError::internal(e.to_string())))?;
+        .map_err(|e| restore_error(&e))?;
         Ok(SandboxCore {
             sandbox,
             last: Response::empty(),
@@ -259,13 +259,48 @@ pub fn max_body_bytes() -> u32 {
     u32::try_from(crate::sandbox::MAX_BODY_BYTES).unwrap_or(u32::MAX)
 }
 
-/// A snapshot of `snapshot` (or an empty sandbox) with `records` applied after it: the file
-/// storage's compaction, run in a worker thread so that the server never stops for it.
-/// `records` is the batches written after the snapshot, joined (records are lines, so any
-/// number of batches is one byte string). Fails as `SandboxCore.restore` does on records it
+/// The file storage's compaction (see `crate::sandbox::RecordMerger`), run in a worker thread
+/// so that the server never stops for it: `scan` every piece of the snapshot and the batches
+/// after it, then hand the same pieces to `keep`, which gives back the records of each that
+/// survive, and call `finish`. A piece is whole lines (records are lines, so any number of
+/// batches joined with newlines is a piece). Fails as `SandboxCore.restore` does on records it
 /// cannot read.
-#[wasm_bindgen(js_name = compactRecords)]
-pub fn compact_records(snapshot: Option<Vec<u8>>, records: &[u8]) -> Result<Vec<u8>, JsValue> {
-    Sandbox::compact(snapshot.as_deref(), std::iter::once(records))
-        .map_err(|e| error::to_js(&ApiError::internal(e.to_string())))
+#[wasm_bindgen]
+pub struct RecordMerger {
+    merger: crate::sandbox::RecordMerger,
+}
+
+#[wasm_bindgen]
+impl RecordMerger {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> RecordMerger {
+        RecordMerger {
+            merger: crate::sandbox::RecordMerger::new(),
+        }
+    }
+
+    /// The first pass, over the next piece.
+    pub fn scan(&mut self, piece: &[u8]) -> Result<(), JsValue> {
+        self.merger.scan(piece).map_err(|e| restore_error(&e))
+    }
+
+    /// The second pass, over the next piece: its records that survive.
+    pub fn keep(&mut self, piece: &[u8]) -> Result<Vec<u8>, JsValue> {
+        self.merger.keep(piece).map_err(|e| restore_error(&e))
+    }
+
+    /// Fails unless the second pass saw every record of the first.
+    pub fn finish(&self) -> Result<(), JsValue> {
+        self.merger.finish().map_err(|e| restore_error(&e))
+    }
+}
+
+impl Default for RecordMerger {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn restore_error(e: &crate::sandbox::RestoreError) -> JsValue {
+    error::to_js(&ApiError::internal(e.to_string()))
 }

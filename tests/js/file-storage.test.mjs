@@ -360,6 +360,51 @@ describe('fileStorage', () => {
     await third.storage.close();
   });
 
+  test('a compaction reads a snapshot of many pieces (1 MiB each) and checks its checksum before it builds on it', async () => {
+    const dir = newDir();
+    const description = 'a customer whose record is long enough to make the snapshot big '.repeat(6);
+    const customers = async (sandbox, rounds, tag) => {
+      for (let round = 0; round < rounds; round++) {
+        await Promise.all(Array.from({ length: 100 }, (_, i) => api(sandbox, 'POST', '/v1/customers', { email: `${tag}${round}-${i}@example.com`, description })));
+      }
+    };
+    const first = await open(dir, { compactAfterBytes: Infinity });
+    await customers(first.sandbox, 16, 'a');
+    await first.storage.close();
+    const second = await open(dir, { compactAfterBytes: 0 });
+    await api(second.sandbox, 'POST', '/v1/customers', { email: 'first@example.com' });
+    await second.storage.compacted();
+    const snapshotBytes = size(dir, SNAPSHOT);
+    assert.ok(snapshotBytes > 2 * 1024 * 1024, `the snapshot is ${snapshotBytes} bytes: several pieces`);
+    // The next compaction is due once the log holds twice the snapshot: it reads that snapshot
+    // back, a piece at a time, and adds to it.
+    await customers(second.sandbox, 40, 'b');
+    assert.ok(size(dir, LOG) > 2 * snapshotBytes);
+    await second.storage.compacted();
+    const { snapshots, failedCompactions } = second.storage.stats();
+    assert.deepEqual({ snapshots, failedCompactions }, { snapshots: 2, failedCompactions: 0 });
+    assert.equal(generationOf(join(dir, SNAPSHOT)), 2);
+    const state = second.sandbox.snapshot();
+    await second.storage.close();
+    const third = await open(dir, { compactAfterBytes: 0 });
+    assert.deepEqual(third.sandbox.snapshot(), state);
+
+    // Damage in the snapshot after the sandbox loaded it: the compaction that would fold it
+    // into the next snapshot fails instead, and leaves both files as they were.
+    const snapshot = readFileSync(join(dir, SNAPSHOT));
+    snapshot[Math.floor(snapshot.length / 2)] ^= 0x01;
+    writeFileSync(join(dir, SNAPSHOT), snapshot);
+    await customers(third.sandbox, 120, 'c');
+    assert.ok(size(dir, LOG) > 2 * snapshot.length);
+    await third.storage.compacted();
+    assert.equal(third.storage.stats().failedCompactions, 1);
+    assert.deepEqual(readFileSync(join(dir, SNAPSHOT)), snapshot, 'the damaged snapshot is not replaced');
+    assert.ok(existsSync(join(dir, OLD_LOG)), 'the log it was to compact is kept');
+    await third.storage.close();
+    const e = await rejection(sdk.fileStorage(dir).load());
+    assert.equal(e.code, 'storage_corrupt');
+  });
+
   test('a crash at any step of a compaction: every state it can leave loads, with nothing lost and nothing applied twice', async () => {
     // Before: a log (generation 0) and no snapshot.
     const dir = newDir();

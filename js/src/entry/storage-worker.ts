@@ -10,8 +10,13 @@ if (parentPort === null) throw new Error('storage-worker.mjs runs as a worker th
 if (data.role === 'writer') {
   runLogWriter(parentPort, data);
 } else {
-  runCompactor(parentPort, data, (snapshot, records) => {
+  runCompactor(parentPort, data, () => {
     provideEngineModule(new WebAssembly.Module(readFileSync(new URL('./vinr_engine_bg.wasm', import.meta.url))));
-    return engineWasm.call((w) => w.compactRecords(snapshot, records));
+    const merger = engineWasm.call((w) => new w.RecordMerger());
+    return {
+      scan: (piece) => engineWasm.call(() => merger.scan(piece)),
+      keep: (piece) => engineWasm.call(() => merger.keep(piece)),
+      finish: () => engineWasm.call(() => merger.finish()),
+    };
   });
 }

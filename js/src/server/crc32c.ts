@@ -32,17 +32,19 @@ function makeTables(): Uint32Array {
 }
 
 /**
- * The CRC-32C of `bytes[start, end)`, as an unsigned 32-bit number.
+ * The CRC-32C of `bytes[start, end)`, as an unsigned 32-bit number; with `crc`, the CRC-32C of
+ * the bytes whose CRC-32C that is followed by these (so a file written in pieces is checksummed
+ * piece by piece).
  * `crc32c(new TextEncoder().encode('123456789')) === 0xe3069283`.
  */
-export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0): number {
   // Built on first use, not at import: a module that only imports the server entry pays nothing.
   tables ??= makeTables();
   // Typed-array reads past the end give undefined, never a wrong number, and every index here
   // is masked to 0…255 or bounded by `end`: the casts only tell the compiler so.
   const t = tables;
   const b = bytes;
-  let c = ~0;
+  let c = ~crc;
   let i = start;
   for (const stop = end - 7; i < stop; i += 8) {
     const lo = c ^ ((b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24));

@@ -15,11 +15,22 @@
  * snapshot's generation, the old log (if any) follows `S` and the log `S + 1`; with no old log,
  * the log follows `S`. Every crash leaves one of the states `readDataDirectory` accepts.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { VinrStorageError } from '../errors.js';
 import { errorCode, removeQuietly, replaceFile, RETIRED, syncDirectory, TMP, truncateFile } from './durable-fs.js';
-import { corrupt, decodeSnapshotFile, encodeFileHeader, FILE_HEADER_BYTES, readFileHeader, scanLog } from './log-format.js';
+import { crc32c } from './crc32c.js';
+import {
+  corrupt,
+  decodeSnapshotFile,
+  decodeSnapshotPrefix,
+  encodeFileHeader,
+  FILE_HEADER_BYTES,
+  readFileHeader,
+  scanLog,
+  SNAPSHOT_PREFIX_BYTES,
+  snapshotChecksumFailed,
+} from './log-format.js';
 
 export const LOG = 'sandbox.log';
 export const OLD_LOG = 'sandbox.log.old';
@@ -99,6 +110,85 @@ export function readDataDirectory(dir: string, sync: boolean, parents: readonly 
 export function readSnapshot(path: string): { generation: number; snapshot: Uint8Array | undefined } {
   const file = readIfPresent(path);
   return file === undefined ? { generation: 0, snapshot: undefined } : decodeSnapshotFile(file, path);
+}
+
+/**
+ * A snapshot file read a piece at a time, so that a compaction never holds the whole state
+ * (see `pieces`). Its prefix is read and checked on open.
+ */
+export class SnapshotFile {
+  readonly path: string;
+  readonly generation: number;
+  readonly #fd: number;
+  readonly #length: number;
+  readonly #crc: number;
+
+  /** The snapshot at `path`, or undefined when there is none. */
+  static open(path: string): SnapshotFile | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+    try {
+      return new SnapshotFile(path, fd);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  private constructor(path: string, fd: number) {
+    const start = Buffer.alloc(SNAPSHOT_PREFIX_BYTES);
+    const read = readSync(fd, start, 0, start.length, 0);
+    const { generation, length, crc } = decodeSnapshotPrefix(start.subarray(0, read), fstatSync(fd).size, path);
+    this.path = path;
+    this.generation = generation;
+    this.#fd = fd;
+    this.#length = length;
+    this.#crc = crc;
+  }
+
+  /**
+   * The snapshot as pieces of whole lines of about `pieceBytes` (a longer line is a piece of its
+   * own), each a view of a buffer that the next one reuses. With `verify`, the snapshot's
+   * checksum is checked as it is read, and a mismatch throws after the last piece.
+   */
+  *pieces(pieceBytes: number, verify: boolean): Generator<Uint8Array> {
+    let buffer: Buffer = Buffer.allocUnsafe(pieceBytes);
+    /** Bytes at the buffer's start, after the last piece's last newline, that the next piece begins with. */
+    let held = 0;
+    let position = SNAPSHOT_PREFIX_BYTES;
+    const end = position + this.#length;
+    let crc = 0;
+    while (position < end || held > 0) {
+      if (held === buffer.length) buffer = grown(buffer, held);
+      const read = position < end ? readSync(this.#fd, buffer, held, Math.min(buffer.length - held, end - position), position) : 0;
+      if (position < end && read === 0) throw corrupt(this.path, position, 'the file ended while it was read');
+      if (verify) crc = crc32c(buffer, held, held + read, crc);
+      position += read;
+      const filled = held + read;
+      const cut = position < end ? buffer.lastIndexOf(0x0a, filled - 1) + 1 : filled;
+      if (cut > 0) {
+        yield buffer.subarray(0, cut);
+        buffer.copy(buffer, 0, cut, filled);
+      }
+      held = filled - cut;
+    }
+    if (verify && crc !== this.#crc) throw snapshotChecksumFailed(this.path);
+  }
+
+  close(): void {
+    closeSync(this.#fd);
+  }
+}
+
+function grown(buffer: Buffer, keep: number): Buffer {
+  const bigger = Buffer.allocUnsafe(buffer.length * 2);
+  buffer.copy(bigger, 0, 0, keep);
+  return bigger;
 }
 
 /** How an error names the snapshot: there is none at generation 0 (a compaction writes 1 and up). */

@@ -7,20 +7,49 @@ import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, linkSync, openSync,
 import { dirname } from 'node:path';
 
 /**
- * Writes all of `bytes` at the file's position (a write may take fewer bytes than asked). With
- * `syncEvery`, the file is synced after each `syncEvery` bytes: see `replaceFile`.
+ * Writes all of `bytes` at the file's position, or at `position` (a write may take fewer bytes
+ * than asked).
  */
-export function writeAll(fd: number, bytes: Uint8Array, syncEvery = Infinity): void {
-  let unsynced = 0;
+export function writeAll(fd: number, bytes: Uint8Array, position?: number): void {
   for (let done = 0; done < bytes.length; ) {
-    const written = writeSync(fd, bytes, done, Math.min(bytes.length - done, syncEvery));
+    const at = position === undefined ? null : position + done;
+    const written = writeSync(fd, bytes, done, bytes.length - done, at);
     if (written <= 0) throw new Error('the file system accepted no bytes');
     done += written;
-    unsynced += written;
-    if (unsynced >= syncEvery && done < bytes.length) {
-      fdatasyncSync(fd);
-      unsynced = 0;
+  }
+}
+
+/**
+ * A new file being written from its start, synced each `syncEvery` bytes as it goes (see
+ * `PACED_SYNC_BYTES`), and its first bytes rewritable once the rest is known (a header that
+ * holds the length and checksum of what follows it).
+ */
+export class FileWriter {
+  readonly #fd: number;
+  readonly #syncEvery: number;
+  #unsynced = 0;
+
+  constructor(fd: number, syncEvery: number) {
+    this.#fd = fd;
+    this.#syncEvery = syncEvery;
+  }
+
+  append(bytes: Uint8Array): void {
+    for (let done = 0; done < bytes.length; ) {
+      const slice = Math.min(bytes.length - done, this.#syncEvery - this.#unsynced);
+      writeAll(this.#fd, bytes.subarray(done, done + slice));
+      done += slice;
+      this.#unsynced += slice;
+      if (this.#unsynced >= this.#syncEvery) {
+        fdatasyncSync(this.#fd);
+        this.#unsynced = 0;
+      }
     }
+  }
+
+  /** Writes `bytes` over the file's bytes from `position` on (which `append` wrote already). */
+  overwrite(bytes: Uint8Array, position: number): void {
+    writeAll(this.#fd, bytes, position);
   }
 }
 
@@ -31,8 +60,13 @@ export function writeAll(fd: number, bytes: Uint8Array, syncEvery = Infinity): v
  * `path` + `.retired` until then, and freed a slice at a time after (see `removeInSlices`).
  */
 export function replaceFile(path: string, bytes: Uint8Array, sync: boolean): void {
+  replaceFileWith(path, sync, (file) => file.append(bytes));
+}
+
+/** `replaceFile`, with the new file's bytes written by `write` as it makes them. */
+export function replaceFileWith(path: string, sync: boolean, write: (file: FileWriter) => void): void {
   const tmp = path + TMP;
-  writeFileSynced(tmp, bytes, sync, PACED_SYNC_BYTES);
+  writeFileSynced(tmp, sync, write);
   const retired = sync ? keepAside(path) : undefined;
   try {
     renameSync(tmp, path);
@@ -95,12 +129,12 @@ export function removeInSlices(path: string, keep: number, sync: boolean): void 
   }
 }
 
-/** Writes `bytes` as the whole of a new file at `path`, synced; on failure the file is removed. */
-export function writeFileSynced(path: string, bytes: Uint8Array, sync: boolean, syncEvery = Infinity): void {
+/** A new file at `path`, written by `write` and synced (as it goes, and at the end); on failure it is removed. */
+export function writeFileSynced(path: string, sync: boolean, write: (file: FileWriter) => void): void {
   try {
     const fd = openSync(path, 'w');
     try {
-      writeAll(fd, bytes, sync ? syncEvery : Infinity);
+      write(new FileWriter(fd, sync ? PACED_SYNC_BYTES : Infinity));
       if (sync) fdatasyncSync(fd);
     } finally {
       closeSync(fd);

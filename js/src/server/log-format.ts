@@ -26,7 +26,7 @@ export type FileKind = 'log' | 'snapshot';
 export const FORMAT_VERSION = 1;
 export const FILE_HEADER_BYTES = 24;
 export const FRAME_HEADER_BYTES = 12;
-const SNAPSHOT_PREFIX_BYTES = FILE_HEADER_BYTES + 8;
+export const SNAPSHOT_PREFIX_BYTES = FILE_HEADER_BYTES + 8;
 
 const MAGIC: Readonly<Record<FileKind, string>> = { log: 'VINR_LOG', snapshot: 'VINRSNAP' };
 
@@ -77,14 +77,18 @@ export function readFileHeader(file: Uint8Array, kind: FileKind, path: string): 
   return Number(view.getBigUint64(12, true));
 }
 
-/** The snapshot file's bytes. */
-export function encodeSnapshotFile(generation: number, snapshot: Uint8Array): Buffer {
-  const file = Buffer.allocUnsafe(SNAPSHOT_PREFIX_BYTES + snapshot.length);
-  encodeFileHeader('snapshot', generation).copy(file, 0);
-  file.writeUInt32LE(snapshot.length, FILE_HEADER_BYTES);
-  file.set(snapshot, SNAPSHOT_PREFIX_BYTES);
-  file.writeUInt32LE(crc32c(file, SNAPSHOT_PREFIX_BYTES), FILE_HEADER_BYTES + 4);
-  return file;
+/** What a snapshot file holds before its snapshot (of `length` bytes whose CRC-32C is `crc`). */
+export function encodeSnapshotPrefix(generation: number, length: number, crc: number): Buffer {
+  if (length > 0xffff_ffff) {
+    throw new VinrStorageError(`a snapshot of ${length} bytes is more than the snapshot file's format holds (4 GiB)`, {
+      code: 'storage_io_failed',
+    });
+  }
+  const prefix = Buffer.allocUnsafe(SNAPSHOT_PREFIX_BYTES);
+  encodeFileHeader('snapshot', generation).copy(prefix, 0);
+  prefix.writeUInt32LE(length, FILE_HEADER_BYTES);
+  prefix.writeUInt32LE(crc, FILE_HEADER_BYTES + 4);
+  return prefix;
 }
 
 /**
@@ -92,19 +96,31 @@ export function encodeSnapshotFile(generation: number, snapshot: Uint8Array): Bu
  * renamed into place, so unlike the log's tail it never holds an unfinished write.
  */
 export function decodeSnapshotFile(file: Uint8Array, path: string): { generation: number; snapshot: Uint8Array } {
-  const generation = readFileHeader(file, 'snapshot', path);
-  if (file.length < SNAPSHOT_PREFIX_BYTES) {
+  const { generation, crc } = decodeSnapshotPrefix(file, file.length, path);
+  if (crc32c(file, SNAPSHOT_PREFIX_BYTES) !== crc) throw snapshotChecksumFailed(path);
+  return { generation, snapshot: file.subarray(SNAPSHOT_PREFIX_BYTES) };
+}
+
+/**
+ * What the start of a snapshot file of `fileLength` bytes says: its generation, and the
+ * length and checksum of the snapshot after the prefix (checked by the caller once it has read
+ * the snapshot: see `snapshotChecksumFailed`).
+ */
+export function decodeSnapshotPrefix(start: Uint8Array, fileLength: number, path: string): { generation: number; length: number; crc: number } {
+  const generation = readFileHeader(start, 'snapshot', path);
+  if (start.length < SNAPSHOT_PREFIX_BYTES) {
     throw corrupt(path, FILE_HEADER_BYTES, 'the file ends inside the snapshot length and checksum');
   }
-  const view = dataView(file);
+  const view = dataView(start);
   const length = view.getUint32(FILE_HEADER_BYTES, true);
-  if (SNAPSHOT_PREFIX_BYTES + length !== file.length) {
-    throw corrupt(path, FILE_HEADER_BYTES, `the snapshot is declared as ${length} bytes, but the file holds ${file.length - SNAPSHOT_PREFIX_BYTES}`);
+  if (SNAPSHOT_PREFIX_BYTES + length !== fileLength) {
+    throw corrupt(path, FILE_HEADER_BYTES, `the snapshot is declared as ${length} bytes, but the file holds ${fileLength - SNAPSHOT_PREFIX_BYTES}`);
   }
-  if (crc32c(file, SNAPSHOT_PREFIX_BYTES) !== view.getUint32(FILE_HEADER_BYTES + 4, true)) {
-    throw corrupt(path, SNAPSHOT_PREFIX_BYTES, 'the snapshot fails its checksum');
-  }
-  return { generation, snapshot: file.subarray(SNAPSHOT_PREFIX_BYTES) };
+  return { generation, length, crc: view.getUint32(FILE_HEADER_BYTES + 4, true) };
+}
+
+export function snapshotChecksumFailed(path: string): VinrStorageError {
+  return corrupt(path, SNAPSHOT_PREFIX_BYTES, 'the snapshot fails its checksum');
 }
 
 /**

@@ -8,17 +8,20 @@
  *   marks its outcome in shared memory, so the serving thread learns of it at its next request
  *   (`LogWriter.poll`) instead of at its event loop's next turn, which under load can be a few
  *   milliseconds and dozens of requests later.
- * - The **compactor** turns the snapshot and the old log into the next snapshot (a fresh engine
- *   replaying them), replaces the snapshot and deletes the old log, then ends.
+ * - The **compactor** turns the snapshot and the old log into the next snapshot (the engine's
+ *   `RecordMerger`, which reads only the records' keys), replaces the snapshot and deletes the
+ *   old log, then ends.
  */
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, readlinkSync, renameSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { messageOf, VinrError } from '../errors.js';
-import { LOG, OLD_LOG, oldLogBatches, readDataDirectory, readIfPresent, readSnapshot, SNAPSHOT, type DataDirectory } from './data-dir.js';
-import { removeInSlices, replaceFile, syncDirectory, TMP, writeAll, writeFileSynced } from './durable-fs.js';
-import { encodeFileHeader, encodeSnapshotFile, FILE_HEADER_BYTES, FRAME_HEADER_BYTES, sealFrame } from './log-format.js';
+import { LOG, OLD_LOG, oldLogBatches, readDataDirectory, readIfPresent, SNAPSHOT, SnapshotFile, type DataDirectory } from './data-dir.js';
+import { crc32c } from './crc32c.js';
+import { removeInSlices, replaceFileWith, syncDirectory, TMP, writeAll, writeFileSynced } from './durable-fs.js';
+import { encodeFileHeader, encodeSnapshotPrefix, FILE_HEADER_BYTES, FRAME_HEADER_BYTES, sealFrame, SNAPSHOT_PREFIX_BYTES } from './log-format.js';
 
 /** Why an operation failed: a `VinrStorageError`'s code and message, or an I/O error's message (no code). */
 export interface StorageFailure {
@@ -113,7 +116,7 @@ export function runLogWriter(port: MessagePort, data: WriterData): void {
         // The new log is whole on disk before the old one moves: a crash leaves the old log in
         // place, the old log renamed and no log (readDataDirectory makes an empty one), or both.
         const next = generation + 1;
-        writeFileSynced(logPath + TMP, encodeFileHeader('log', next), data.sync);
+        writeFileSynced(logPath + TMP, data.sync, (file) => file.append(encodeFileHeader('log', next)));
         closeLog();
         renameSync(logPath, join(data.dir, OLD_LOG));
         renameSync(logPath + TMP, logPath);
@@ -192,20 +195,6 @@ export function runLogWriter(port: MessagePort, data: WriterData): void {
   });
 }
 
-/** The batches' records as one byte string: each batch is lines, and a newline after each keeps them apart. */
-function joinLines(batches: Uint8Array[]): Buffer {
-  let length = 0;
-  for (const b of batches) length += b.length + 1;
-  const joined = Buffer.allocUnsafe(length);
-  let at = 0;
-  for (const b of batches) {
-    joined.set(b, at);
-    joined[at + b.length] = 0x0a;
-    at += b.length + 1;
-  }
-  return joined;
-}
-
 /** One unsealed frame holding the bodies of `frames` (each a `FrameBuilder`'s), in order. */
 function joinFrames(frames: Uint8Array[]): Buffer {
   const first = frames[0] as Uint8Array;
@@ -221,50 +210,120 @@ function joinFrames(frames: Uint8Array[]): Buffer {
   return joined;
 }
 
+/** The engine's compaction (its `RecordMerger`): two passes over the same pieces of whole lines. */
+export interface RecordMerger {
+  scan(piece: Uint8Array): void;
+  /** The records of `piece` that survive. */
+  keep(piece: Uint8Array): Uint8Array;
+  /** Throws unless `keep` saw every record `scan` did. */
+  finish(): void;
+}
+
 /**
  * The compactor: the snapshot (generation `S`, or none) and the old log (which follows `S`)
  * become snapshot `S + 1`, written beside and renamed over the old one; then the old log goes.
- * `compact` is the engine's `compactRecords`.
+ * The engine sees them a piece at a time, twice (see `RecordMerger`): the new snapshot is
+ * written as it comes, and nothing the size of the state is made besides the two files read.
  */
-export function runCompactor(
-  port: MessagePort,
-  data: CompactorData,
-  compact: (snapshot: Uint8Array | undefined, records: Uint8Array) => Uint8Array,
-): void {
+export function runCompactor(port: MessagePort, data: CompactorData, newMerger: () => RecordMerger): void {
   yieldTheCores();
   let reply: CompactorReply;
   try {
-    const snapshotPath = join(data.dir, SNAPSHOT);
-    const oldPath = join(data.dir, OLD_LOG);
-    const { generation, snapshot } = readSnapshot(snapshotPath);
-    const oldFile = readIfPresent(oldPath);
-    if (oldFile === undefined) throw new Error(`${oldPath}, the log to compact, is missing`);
-    // One buffer into the engine, not one per batch: a copy each, and an allocation each.
-    const next = compact(snapshot, joinLines(oldLogBatches(oldFile, oldPath, generation, snapshotPath)));
-    replaceFile(snapshotPath, encodeSnapshotFile(generation + 1, next), data.sync);
-    // From here the snapshot holds the old log: a crash before it is gone leaves a log (its
-    // header at least) that the next load recognises by its generation and deletes.
-    removeInSlices(oldPath, FILE_HEADER_BYTES, data.sync);
-    if (data.sync) syncDirectory(data.dir);
-    reply = { generation: generation + 1, snapshotBytes: next.length };
+    reply = compact(data, newMerger);
   } catch (e) {
     reply = { failure: failureOf(e) };
   }
   port.postMessage(reply);
 }
 
+function compact(data: CompactorData, newMerger: () => RecordMerger): CompactorReply {
+  const snapshotPath = join(data.dir, SNAPSHOT);
+  const oldPath = join(data.dir, OLD_LOG);
+  const snapshot = SnapshotFile.open(snapshotPath);
+  try {
+    const generation = snapshot?.generation ?? 0;
+    const oldFile = readIfPresent(oldPath);
+    if (oldFile === undefined) throw new Error(`${oldPath}, the log to compact, is missing`);
+    const batches = oldLogBatches(oldFile, oldPath, generation, snapshotPath);
+    const merger = newMerger();
+    // The first pass checks the snapshot's checksum; the second reads what it checked.
+    for (const piece of piecesOf(snapshot, batches, true)) merger.scan(piece);
+    let length = 0;
+    let crc = 0;
+    replaceFileWith(snapshotPath, data.sync, (file) => {
+      // The prefix holds the snapshot's length and checksum: written over once they are known.
+      file.append(Buffer.alloc(SNAPSHOT_PREFIX_BYTES));
+      for (const piece of piecesOf(snapshot, batches, false)) {
+        const kept = merger.keep(piece);
+        crc = crc32c(kept, 0, kept.length, crc);
+        length += kept.length;
+        file.append(kept);
+      }
+      merger.finish();
+      file.overwrite(encodeSnapshotPrefix(generation + 1, length, crc), 0);
+    });
+    // From here the snapshot holds the old log: a crash before it is gone leaves a log (its
+    // header at least) that the next load recognises by its generation and deletes.
+    removeInSlices(oldPath, FILE_HEADER_BYTES, data.sync);
+    if (data.sync) syncDirectory(data.dir);
+    return { generation: generation + 1, snapshotBytes: length };
+  } finally {
+    snapshot?.close();
+  }
+}
+
+/** About how much the engine is handed at a time: a piece in, the records kept of it out. */
+const PIECE_BYTES = 1024 * 1024;
+
 /**
- * Makes this thread the machine's lowest priority, on Linux, where a nice value belongs to a
- * thread: a compaction can wait, the requests it would take a core from cannot (measured on 2
- * cores: at normal priority the serving thread waited for a core 17% of the time during
- * compactions). Elsewhere the nice value is the whole process's, so it is left alone.
+ * The snapshot and the batches after it as pieces of whole lines, of about `PIECE_BYTES` each:
+ * the snapshot's (see `SnapshotFile.pieces`), then the batches (a few KB each) joined by
+ * newlines (records are lines, so any number of batches joined is lines). Each pass walks the
+ * same pieces. A piece may be a view of a buffer that the next one reuses.
+ */
+function* piecesOf(snapshot: SnapshotFile | undefined, batches: readonly Uint8Array[], verify: boolean): Generator<Uint8Array> {
+  if (snapshot !== undefined) yield* snapshot.pieces(PIECE_BYTES, verify);
+  const joined = Buffer.allocUnsafe(PIECE_BYTES);
+  let used = 0;
+  for (const batch of batches) {
+    if (used + batch.length + 1 > joined.length) {
+      if (used > 0) yield joined.subarray(0, used);
+      used = 0;
+      if (batch.length + 1 > joined.length) {
+        yield batch;
+        continue;
+      }
+    }
+    joined.set(batch, used);
+    joined[used + batch.length] = 0x0a;
+    used += batch.length + 1;
+  }
+  if (used > 0) yield joined.subarray(0, used);
+}
+
+/**
+ * Makes this thread give its core to any other thread that wants one, on Linux, where each
+ * thread has its own scheduling: a compaction can wait, the requests it would take a core
+ * from cannot. First nice 19, then the SCHED_IDLE policy, which Node cannot set itself:
+ * util-linux's `chrt` sets it on this thread. Nice 19 alone was not enough on a 2-core machine
+ * (kernel 6.18): a nice-19 busy loop cut the memory server's throughput by 31% there, a
+ * SCHED_IDLE one by nothing measurable, as the scheduler counts a core that runs only
+ * SCHED_IDLE threads as free for a thread that wakes. Without `chrt`, or where either is not
+ * allowed, the compaction runs as it can. Elsewhere a nice value is the whole process's, so
+ * it is left alone.
  */
 function yieldTheCores(): void {
   if (process.platform !== 'linux') return;
   try {
     setPriority(0, constants.priority.PRIORITY_LOW);
   } catch {
-    // Not allowed (a sandboxed process): compact at normal priority.
+    // Not allowed (a sandboxed process).
+  }
+  try {
+    const thread = basename(readlinkSync('/proc/thread-self'));
+    execFileSync('chrt', ['--idle', '--pid', '0', thread], { stdio: 'ignore', timeout: 5_000 });
+  } catch {
+    // No chrt (a minimal image), or not allowed.
   }
 }
 
