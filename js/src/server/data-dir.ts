@@ -107,7 +107,7 @@ export function readDataDirectory(dir: string, sync: boolean, parents: readonly 
 }
 
 /** The snapshot file's state and generation; generation 0 and no state when there is none. */
-export function readSnapshot(path: string): { generation: number; snapshot: Uint8Array | undefined } {
+function readSnapshot(path: string): { generation: number; snapshot: Uint8Array | undefined } {
   const file = readIfPresent(path);
   return file === undefined ? { generation: 0, snapshot: undefined } : decodeSnapshotFile(file, path);
 }
