@@ -405,6 +405,61 @@ describe('fileStorage', () => {
     assert.equal(e.code, 'storage_corrupt');
   });
 
+  test('a compaction reads the old log a frame at a time (frames longer than one 1 MiB read too) and checks each frame before it builds on it', async () => {
+    const dir = newDir();
+    const description = 'a description long enough that one turn of these requests is a frame of more than a MiB '.repeat(10);
+    const first = await open(dir, { compactAfterBytes: Infinity });
+    // The requests of one turn are one frame.
+    await Promise.all(Array.from({ length: 600 }, (_, i) => api(first.sandbox, 'POST', '/v1/customers', { email: `big${i}@example.com`, description })));
+    await someRequests(first.sandbox, 20);
+    const state = first.sandbox.snapshot();
+    await first.storage.close();
+    const { file: log0, frames } = readLog(dir);
+    const longest = Math.max(...frames.map((f) => f.end - f.start));
+    assert.ok(longest > 1024 * 1024 && frames.length > 20, `frames: ${frames.length}, the longest ${longest} bytes`);
+
+    // That log as the old log of a compaction the process did not get to finish: the load
+    // starts it again.
+    const compacting = newDir();
+    writeFileSync(join(compacting, OLD_LOG), log0);
+    const second = await open(compacting, { compactAfterBytes: Infinity });
+    await second.storage.compacted();
+    assert.deepEqual(second.storage.stats().failedCompactions, 0);
+    assert.equal(existsSync(join(compacting, OLD_LOG)), false);
+    assert.equal(generationOf(join(compacting, SNAPSHOT)), 1);
+    await second.storage.close();
+    const third = await open(compacting);
+    assert.deepEqual(third.sandbox.snapshot(), state);
+    await third.storage.close();
+
+    // Damage in the old log after the load checked it (a changed letter: still a record that
+    // the engine would take). The compaction fails before it writes anything, and the next
+    // load names the damaged frame.
+    const damagedDir = newDir();
+    writeFileSync(join(damagedDir, OLD_LOG), log0);
+    // A directory in the way of the snapshot's temporary file makes the load's compaction fail.
+    mkdirSync(join(damagedDir, `${SNAPSHOT}.tmp`));
+    const fourth = await open(damagedDir, { compactAfterBytes: 0 });
+    await fourth.storage.compacted();
+    assert.equal(fourth.storage.stats().failedCompactions, 1);
+    rmdirSync(join(damagedDir, `${SNAPSHOT}.tmp`));
+    const damaged = Buffer.from(log0);
+    const offset = damaged.lastIndexOf('big599@example.com');
+    const frame = frames.find((f) => f.start <= offset && offset < f.end);
+    assert.ok(frame !== undefined && frame.end - frame.start > 1024 * 1024, 'the long frame is damaged');
+    damaged[offset] ^= 0x01;
+    writeFileSync(join(damagedDir, OLD_LOG), damaged);
+    await api(fourth.sandbox, 'POST', '/v1/customers', { email: 'after@example.com' });
+    await fourth.storage.compacted();
+    assert.equal(fourth.storage.stats().failedCompactions, 2);
+    assert.equal(existsSync(join(damagedDir, SNAPSHOT)), false, 'no snapshot is built on the damaged log');
+    assert.deepEqual(readFileSync(join(damagedDir, OLD_LOG)), damaged, 'the old log is kept as it was');
+    await fourth.storage.close();
+    const e = await rejection(sdk.fileStorage(damagedDir).load());
+    assert.equal(e.code, 'storage_corrupt');
+    assert.match(e.message, new RegExp(`byte offset ${frame.start}\\b`), e.message);
+  });
+
   test('a crash at any step of a compaction: every state it can leave loads, with nothing lost and nothing applied twice', async () => {
     // Before: a log (generation 0) and no snapshot.
     const dir = newDir();

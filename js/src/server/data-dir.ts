@@ -23,13 +23,19 @@ import { crc32c } from './crc32c.js';
 import {
   corrupt,
   decodeSnapshotFile,
+  dataView,
   decodeSnapshotPrefix,
   encodeFileHeader,
   FILE_HEADER_BYTES,
+  FRAME_BODY_FAILS,
+  FRAME_HEADER_BYTES,
+  frameBodyFails,
   readFileHeader,
+  readFrameHeader,
   scanLog,
   SNAPSHOT_PREFIX_BYTES,
   snapshotChecksumFailed,
+  splitBody,
 } from './log-format.js';
 
 export const LOG = 'sandbox.log';
@@ -125,19 +131,7 @@ export class SnapshotFile {
 
   /** The snapshot at `path`, or undefined when there is none. */
   static open(path: string): SnapshotFile | undefined {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      if (errorCode(e) === 'ENOENT') return undefined;
-      throw e;
-    }
-    try {
-      return new SnapshotFile(path, fd);
-    } catch (e) {
-      closeSync(fd);
-      throw e;
-    }
+    return openIfPresent(path, (fd) => new SnapshotFile(path, fd));
   }
 
   private constructor(path: string, fd: number) {
@@ -164,7 +158,7 @@ export class SnapshotFile {
     const end = position + this.#length;
     let crc = 0;
     while (position < end || held > 0) {
-      if (held === buffer.length) buffer = grown(buffer, held);
+      if (held === buffer.length) buffer = grown(buffer, 0, held);
       const read = position < end ? readSync(this.#fd, buffer, held, Math.min(buffer.length - held, end - position), position) : 0;
       if (position < end && read === 0) throw corrupt(this.path, position, 'the file ended while it was read');
       if (verify) crc = crc32c(buffer, held, held + read, crc);
@@ -185,9 +179,108 @@ export class SnapshotFile {
   }
 }
 
-function grown(buffer: Buffer, keep: number): Buffer {
-  const bigger = Buffer.allocUnsafe(buffer.length * 2);
-  buffer.copy(bigger, 0, 0, keep);
+/**
+ * The old log read a frame at a time, for a compaction (see `batches`): under a sustained load
+ * the old log is many times the snapshot's size, and reading it whole made the compaction hold
+ * it all, plus a view object per batch. Its header is read and checked on open.
+ */
+export class OldLogFile {
+  readonly path: string;
+  readonly #fd: number;
+  readonly #size: number;
+
+  /** The old log at `path`, which must follow the snapshot of `generation`; undefined when there is none. */
+  static open(path: string, generation: number, snapshotPath: string): OldLogFile | undefined {
+    return openIfPresent(path, (fd) => new OldLogFile(path, fd, generation, snapshotPath));
+  }
+
+  private constructor(path: string, fd: number, generation: number, snapshotPath: string) {
+    const header = Buffer.alloc(FILE_HEADER_BYTES);
+    const read = readSync(fd, header, 0, header.length, 0);
+    checkFollows(readFileHeader(header.subarray(0, read), 'log', path), generation, path, snapshotPath);
+    this.path = path;
+    this.#fd = fd;
+    this.#size = fstatSync(fd).size;
+  }
+
+  /**
+   * The log's batches in order, each a view of a buffer that later ones reuse: use each before
+   * asking for the next. Frame headers are always checked (they say where the next frame is);
+   * with `verify`, so is every body. Damage anywhere throws `storage_corrupt`, as in
+   * `oldLogBatches`.
+   */
+  *batches(readBytes: number, verify: boolean): Generator<Uint8Array> {
+    let buffer: Buffer = Buffer.allocUnsafe(readBytes);
+    let view = dataView(buffer);
+    /** The file offset of `buffer[0]`; the next frame starts at `buffer[start]`; bytes read end at `buffer[filled]`. */
+    let base = FILE_HEADER_BYTES;
+    let start = 0;
+    let filled = 0;
+    /** Whether the `bytes` from `start` on are in the buffer, after reading more if need be. */
+    const holds = (bytes: number): boolean => {
+      if (filled - start >= bytes) return true;
+      if (bytes > buffer.length) {
+        buffer = grown(buffer, start, filled, bytes);
+        view = dataView(buffer);
+      } else {
+        buffer.copy(buffer, 0, start, filled);
+      }
+      base += start;
+      filled -= start;
+      start = 0;
+      while (filled < bytes) {
+        const read = readSync(this.#fd, buffer, filled, buffer.length - filled, base + filled);
+        if (read === 0) return false;
+        filled += read;
+      }
+      return true;
+    };
+    const batches: Uint8Array[] = [];
+    while (base + start < this.#size) {
+      const at = base + start;
+      if (!holds(FRAME_HEADER_BYTES)) throw this.#damaged(at, `a frame header cut short at ${this.#size - at} bytes`);
+      const bodyLength = readFrameHeader(buffer, view, start);
+      if (typeof bodyLength === 'string') throw this.#damaged(at, bodyLength);
+      const frameBytes = FRAME_HEADER_BYTES + bodyLength;
+      if (!holds(frameBytes)) throw this.#damaged(at, `a frame of ${frameBytes} bytes with only ${this.#size - at} left in the file`);
+      if (verify && frameBodyFails(buffer, view, start)) throw this.#damaged(at, FRAME_BODY_FAILS);
+      batches.length = 0;
+      splitBody(buffer, view, start + FRAME_HEADER_BYTES, start + frameBytes, batches, this.path, at);
+      start += frameBytes;
+      yield* batches;
+    }
+  }
+
+  close(): void {
+    closeSync(this.#fd);
+  }
+
+  #damaged(offset: number, what: string): VinrStorageError {
+    return acknowledgedFrameDamaged(this.path, offset, what);
+  }
+}
+
+/** `make(fd)` for the file at `path` opened to read (closed again if `make` throws), or undefined when there is none. */
+function openIfPresent<T>(path: string, make: (fd: number) => T): T | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    return make(fd);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** A buffer of at least `needed` bytes (and twice `buffer`'s), holding `buffer`'s bytes `[from, to)` at its start. */
+function grown(buffer: Buffer, from: number, to: number, needed: number = 0): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.max(buffer.length * 2, needed));
+  buffer.copy(bigger, 0, from, to);
   return bigger;
 }
 
@@ -201,18 +294,26 @@ function describeSnapshot(path: string, generation: number): string {
  * of it was acknowledged before the log was rotated, so damage anywhere in it is lost data,
  * never an unfinished write: `storage_corrupt`, like a generation that does not follow.
  */
-export function oldLogBatches(file: Uint8Array, path: string, generation: number, snapshotPath: string): Uint8Array[] {
-  const found = readFileHeader(file, 'log', path);
-  if (found !== generation) {
-    throw corrupt(path, 0, `the log follows snapshot generation ${found}, but ${describeSnapshot(snapshotPath, generation)}: the state it starts from is lost`);
-  }
+function oldLogBatches(file: Uint8Array, path: string, generation: number, snapshotPath: string): Uint8Array[] {
+  checkFollows(readFileHeader(file, 'log', path), generation, path, snapshotPath);
   const scan = scanLog(file, path);
-  if (scan.damage !== undefined) throw corrupt(path, scan.end, `${scan.damage}, in a log whose every frame was acknowledged`);
+  if (scan.damage !== undefined) throw acknowledgedFrameDamaged(path, scan.end, scan.damage);
   return scan.batches;
 }
 
+/** An old log (of generation `found`) must follow the snapshot of `generation`. */
+function checkFollows(found: number, generation: number, path: string, snapshotPath: string): void {
+  if (found !== generation) {
+    throw corrupt(path, 0, `the log follows snapshot generation ${found}, but ${describeSnapshot(snapshotPath, generation)}: the state it starts from is lost`);
+  }
+}
+
+function acknowledgedFrameDamaged(path: string, offset: number, what: string): VinrStorageError {
+  return corrupt(path, offset, `${what}, in a log whose every frame was acknowledged`);
+}
+
 /** The file's bytes as a plain Uint8Array (the batches handed out are views into it), or undefined. */
-export function readIfPresent(path: string): Uint8Array | undefined {
+function readIfPresent(path: string): Uint8Array | undefined {
   try {
     const bytes = readFileSync(path);
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -209,13 +209,27 @@ export function scanLog(file: Uint8Array, path: string): LogScan {
 
 /** The end of the whole frame at `at`, or what is wrong with it. */
 function readFrame(file: Uint8Array, view: DataView, at: number): number | string {
-  if (file.length - at < FRAME_HEADER_BYTES) return `a frame header cut short at ${file.length - at} bytes`;
-  if (crc32c(file, at, at + 8) !== view.getUint32(at + 8, true)) return 'a frame header that fails its checksum';
-  const end = at + FRAME_HEADER_BYTES + view.getUint32(at, true);
+  const bodyLength = readFrameHeader(file, view, at);
+  if (typeof bodyLength === 'string') return bodyLength;
+  const end = at + FRAME_HEADER_BYTES + bodyLength;
   if (end > file.length) return `a frame of ${end - at} bytes with only ${file.length - at} left in the file`;
-  if (crc32c(file, at + FRAME_HEADER_BYTES, end) !== view.getUint32(at + 4, true)) return 'a frame that fails its checksum';
-  return end;
+  return frameBodyFails(file, view, at) ? FRAME_BODY_FAILS : end;
 }
+
+/** The body length that the frame header at `at` holds, or what is wrong with the header. */
+export function readFrameHeader(bytes: Uint8Array, view: DataView, at: number): number | string {
+  if (bytes.length - at < FRAME_HEADER_BYTES) return `a frame header cut short at ${bytes.length - at} bytes`;
+  if (crc32c(bytes, at, at + 8) !== view.getUint32(at + 8, true)) return 'a frame header that fails its checksum';
+  return view.getUint32(at, true);
+}
+
+/** Whether the body of the frame at `at` (whose header passed, and whose bytes are all there) fails its checksum. */
+export function frameBodyFails(bytes: Uint8Array, view: DataView, at: number): boolean {
+  const start = at + FRAME_HEADER_BYTES;
+  return crc32c(bytes, start, start + view.getUint32(at, true)) !== view.getUint32(at + 4, true);
+}
+
+export const FRAME_BODY_FAILS = 'a frame that fails its checksum';
 
 /**
  * The offset of the first whole frame (both checksums right) starting at or after `from`, if
@@ -229,7 +243,7 @@ function wholeFrameAfter(file: Uint8Array, view: DataView, from: number): number
 }
 
 /** The batches of the body `[at, end)`; its checksum held, so a bad layout is not a torn write. */
-function splitBody(file: Uint8Array, view: DataView, at: number, end: number, into: Uint8Array[], path: string, frame: number): void {
+export function splitBody(file: Uint8Array, view: DataView, at: number, end: number, into: Uint8Array[], path: string, frame: number): void {
   while (at < end) {
     const length = at + 4 <= end ? view.getUint32(at, true) : -1;
     if (length < 0 || at + 4 + length > end) {
@@ -240,7 +254,7 @@ function splitBody(file: Uint8Array, view: DataView, at: number, end: number, in
   }
 }
 
-function dataView(file: Uint8Array): DataView {
+export function dataView(file: Uint8Array): DataView {
   return new DataView(file.buffer, file.byteOffset, file.byteLength);
 }
 

@@ -18,7 +18,7 @@ import { constants, setPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { messageOf, VinrError } from '../errors.js';
-import { LOG, OLD_LOG, oldLogBatches, readDataDirectory, readIfPresent, SNAPSHOT, SnapshotFile, type DataDirectory } from './data-dir.js';
+import { LOG, OLD_LOG, OldLogFile, readDataDirectory, SNAPSHOT, SnapshotFile, type DataDirectory } from './data-dir.js';
 import { crc32c } from './crc32c.js';
 import { removeInSlices, replaceFileWith, syncDirectory, TMP, writeAll, writeFileSynced } from './durable-fs.js';
 import { encodeFileHeader, encodeSnapshotPrefix, FILE_HEADER_BYTES, FRAME_HEADER_BYTES, sealFrame, SNAPSHOT_PREFIX_BYTES } from './log-format.js';
@@ -240,20 +240,21 @@ function compact(data: CompactorData, newMerger: () => RecordMerger): CompactorR
   const snapshotPath = join(data.dir, SNAPSHOT);
   const oldPath = join(data.dir, OLD_LOG);
   const snapshot = SnapshotFile.open(snapshotPath);
+  let oldLog: OldLogFile | undefined;
   try {
     const generation = snapshot?.generation ?? 0;
-    const oldFile = readIfPresent(oldPath);
-    if (oldFile === undefined) throw new Error(`${oldPath}, the log to compact, is missing`);
-    const batches = oldLogBatches(oldFile, oldPath, generation, snapshotPath);
+    const log = OldLogFile.open(oldPath, generation, snapshotPath);
+    if (log === undefined) throw new Error(`${oldPath}, the log to compact, is missing`);
+    oldLog = log;
     const merger = newMerger();
-    // The first pass checks the snapshot's checksum; the second reads what it checked.
-    for (const piece of piecesOf(snapshot, batches, true)) merger.scan(piece);
+    // The first pass checks the files' checksums; the second reads what it checked.
+    for (const piece of piecesOf(snapshot, log, true)) merger.scan(piece);
     let length = 0;
     let crc = 0;
     replaceFileWith(snapshotPath, data.sync, (file) => {
       // The prefix holds the snapshot's length and checksum: written over once they are known.
       file.append(Buffer.alloc(SNAPSHOT_PREFIX_BYTES));
-      for (const piece of piecesOf(snapshot, batches, false)) {
+      for (const piece of piecesOf(snapshot, log, false)) {
         const kept = merger.keep(piece);
         crc = crc32c(kept, 0, kept.length, crc);
         length += kept.length;
@@ -269,6 +270,7 @@ function compact(data: CompactorData, newMerger: () => RecordMerger): CompactorR
     return { generation: generation + 1, snapshotBytes: length };
   } finally {
     snapshot?.close();
+    oldLog?.close();
   }
 }
 
@@ -276,16 +278,17 @@ function compact(data: CompactorData, newMerger: () => RecordMerger): CompactorR
 const PIECE_BYTES = 1024 * 1024;
 
 /**
- * The snapshot and the batches after it as pieces of whole lines, of about `PIECE_BYTES` each:
+ * The snapshot and the old log's batches as pieces of whole lines, of about `PIECE_BYTES` each:
  * the snapshot's (see `SnapshotFile.pieces`), then the batches (a few KB each) joined by
  * newlines (records are lines, so any number of batches joined is lines). Each pass walks the
- * same pieces. A piece may be a view of a buffer that the next one reuses.
+ * same pieces, and with `verify` checks the files' checksums. A piece may be a view of a
+ * buffer that the next one reuses.
  */
-function* piecesOf(snapshot: SnapshotFile | undefined, batches: readonly Uint8Array[], verify: boolean): Generator<Uint8Array> {
+function* piecesOf(snapshot: SnapshotFile | undefined, oldLog: OldLogFile, verify: boolean): Generator<Uint8Array> {
   if (snapshot !== undefined) yield* snapshot.pieces(PIECE_BYTES, verify);
   const joined = Buffer.allocUnsafe(PIECE_BYTES);
   let used = 0;
-  for (const batch of batches) {
+  for (const batch of oldLog.batches(PIECE_BYTES, verify)) {
     if (used + batch.length + 1 > joined.length) {
       if (used > 0) yield joined.subarray(0, used);
       used = 0;
