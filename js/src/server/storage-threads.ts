@@ -12,10 +12,9 @@
  *   `RecordMerger`, which reads only the records' keys), replaces the snapshot and deletes the
  *   old log, then ends.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readlinkSync, renameSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { messageOf, VinrError } from '../errors.js';
 import { LOG, OLD_LOG, OldLogFile, readDataDirectory, SNAPSHOT, SnapshotFile, type DataDirectory } from './data-dir.js';
@@ -305,28 +304,24 @@ function* piecesOf(snapshot: SnapshotFile | undefined, oldLog: OldLogFile, verif
 }
 
 /**
- * Makes this thread give its core to any other thread that wants one, on Linux, where each
- * thread has its own scheduling: a compaction can wait, the requests it would take a core
- * from cannot. First nice 19, then the SCHED_IDLE policy, which Node cannot set itself:
- * util-linux's `chrt` sets it on this thread. Nice 19 alone was not enough on a 2-core machine
- * (kernel 6.18): a nice-19 busy loop cut the memory server's throughput by 31% there, a
- * SCHED_IDLE one by nothing measurable, as the scheduler counts a core that runs only
- * SCHED_IDLE threads as free for a thread that wakes. Without `chrt`, or where either is not
- * allowed, the compaction runs as it can. Elsewhere a nice value is the whole process's, so
- * it is left alone.
+ * Makes this thread give way to the serving and writing threads, on Linux, where each thread
+ * has its own nice value: a compaction can wait, the requests it would take a core from cannot.
+ * Elsewhere a nice value is the whole process's, so it is left alone.
+ *
+ * Nice 19 only, and not also the SCHED_IDLE policy, which `chrt` set here before: in five
+ * alternating pairs of 10 s runs of the `benches/server` flow (2 cores, kernel 6.18, 50
+ * connections), the durable server's p99 was 8.3–9.4 ms with the compactor at nice 19 and
+ * 10.3–11.7 ms with it under SCHED_IDLE, whose compaction also took longer (~3.3 s, not
+ * ~2.3 s). Beside two busy loops, a thread woken by its `fdatasync` sometimes waited out a
+ * scheduler tick (4 ms) before it ran: in three runs of four with SCHED_IDLE loops, one of
+ * four with nice-19 ones.
  */
 function yieldTheCores(): void {
   if (process.platform !== 'linux') return;
   try {
     setPriority(0, constants.priority.PRIORITY_LOW);
   } catch {
-    // Not allowed (a sandboxed process).
-  }
-  try {
-    const thread = basename(readlinkSync('/proc/thread-self'));
-    execFileSync('chrt', ['--idle', '--pid', '0', thread], { stdio: 'ignore', timeout: 5_000 });
-  } catch {
-    // No chrt (a minimal image), or not allowed.
+    // Not allowed (a sandboxed process): the compaction runs as it can.
   }
 }
 
