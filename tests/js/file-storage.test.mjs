@@ -360,7 +360,7 @@ describe('fileStorage', () => {
     await third.storage.close();
   });
 
-  test('a compaction reads a snapshot of many pieces (1 MiB each) and checks its checksum before it builds on it', async () => {
+  test('a compaction reads a snapshot of many pieces (128 KiB each) and checks its checksum before it builds on it', async () => {
     const dir = newDir();
     const description = 'a customer whose record is long enough to make the snapshot big '.repeat(6);
     const customers = async (sandbox, rounds, tag) => {
@@ -405,7 +405,7 @@ describe('fileStorage', () => {
     assert.equal(e.code, 'storage_corrupt');
   });
 
-  test('a compaction reads the old log a frame at a time (frames longer than one 1 MiB read too) and checks each frame before it builds on it', async () => {
+  test('a compaction reads the old log a frame at a time (frames longer than one 128 KiB read too) and checks each frame before it builds on it', async () => {
     const dir = newDir();
     const description = 'a description long enough that one turn of these requests is a frame of more than a MiB '.repeat(10);
     const first = await open(dir, { compactAfterBytes: Infinity });
