@@ -203,13 +203,14 @@ print(json.dumps({"authorized": pay["status"], "captured": cap["status"], "refun
     };
     const first = request('first@example.com');
     // The first request is in flight (its body unfinished) when the stop comes; the second one
-    // follows it on the same connection once the server is closing.
+    // follows it on the same connection once the server says it is closing (it marks itself
+    // closing in the same turn as it prints that).
     const answer = new Promise((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
         socket.write(first.slice(0, -10));
         setTimeout(() => {
           mine.stop('SIGTERM');
-          setTimeout(() => socket.write(first.slice(-10) + request('second@example.com')), 300);
+          mine.printed(/stopping: finishing requests in flight/).then(() => socket.write(first.slice(-10) + request('second@example.com')), reject);
         }, 100);
       });
       let received = '';

@@ -31,14 +31,17 @@ export function runVinr(project, args, { env = {}, timeoutMs = 60_000 } = {}) {
 
 /**
  * Starts `vinr sandbox --port 0 …args` and waits until it prints its URL and keys. Resolves
- * `{ url, apiBase, key, liveKey, env, output(), stop(signal), exited }`; `stop` sends the
- * signal (default SIGTERM) and resolves with the exit code (or the signal's name).
+ * `{ url, apiBase, key, liveKey, env, output(), printed(pattern), stop(signal), exited }`;
+ * `printed` resolves once its stdout matches `pattern`; `stop` sends the signal (default
+ * SIGTERM) and resolves with the exit code (or the signal's name).
  */
 export function startVinrSandbox(project, args = [], { timeoutMs = 30_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(vinrBin(project), ['sandbox', '--port', '0', ...args], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    /** `printed` calls still waiting: each resolves at the first stdout that matches its pattern. */
+    let awaited = [];
     const exited = new Promise((done) => child.on('exit', (code, signal) => done(code ?? signal)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -52,6 +55,11 @@ export function startVinrSandbox(project, args = [], { timeoutMs = 30_000 } = {}
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.on('data', (d) => {
       stdout += d;
+      awaited = awaited.filter(({ pattern, resolve }) => {
+        if (!pattern.test(stdout)) return true;
+        resolve();
+        return false;
+      });
       const match = /export VINR_API_BASE=(\S+) VINR_SECRET_KEY=(\S+)/.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
@@ -65,6 +73,7 @@ export function startVinrSandbox(project, args = [], { timeoutMs = 30_000 } = {}
         env: { VINR_API_BASE: apiBase, VINR_SECRET_KEY: key },
         pid: child.pid,
         output: () => ({ stdout, stderr }),
+        printed: (pattern) => (pattern.test(stdout) ? Promise.resolve() : new Promise((resolve) => awaited.push({ pattern, resolve }))),
         exited,
         stop(signal = 'SIGTERM') {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
