@@ -294,8 +294,7 @@ const GIVE_WAY_MS = 0.02;
  * durable, 10 s runs): requests answered while the snapshot was written had a p99 of 11–16 ms
  * with 1 MiB pieces and no pause (six runs), 7.6–9.2 ms with 128 KiB pieces and this pause
  * (three); whole runs 9.0–11.8 ms against 8.1–9.1 ms. Smaller pieces without the pause did
- * nothing (9.7–10.0 ms).
- * The compaction takes longer, ~3.5 s instead of ~2.5 s.
+ * nothing (9.7–10.0 ms). The compaction takes longer, ~3.5 s instead of ~2.5 s.
  */
 function giveWay(): void {
   Atomics.wait(giveWayCell, 0, 0, GIVE_WAY_MS);
